@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The project's one test command: installs what the tests need when it is missing, then runs every test.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# shellcheck source=build/prerequisites.sh
+source "$root/build/prerequisites.sh"
+ensure_prerequisites
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet build TraceMiddleware.sln -c Release -warnaserror
+dotnet test TraceMiddleware.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
