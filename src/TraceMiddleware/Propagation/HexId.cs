@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+
+namespace TraceMiddleware.Propagation;
+
+/// <summary>
+/// Allocation-free conversions between the lowercase hex text of trace and span ids and the numbers
+/// the header structs store.
+/// </summary>
+/// <remarks>
+/// <see cref="ActivityTraceId"/> and <see cref="ActivitySpanId"/> each wrap a string, so creating one
+/// allocates; the header structs keep a <see cref="UInt128"/> / <see cref="ulong"/> and create the
+/// Activity ids only when asked. Big-endian byte order keeps the hex text identical both ways.
+/// </remarks>
+internal static class HexId
+{
+    /// <summary>Length of a trace id in hex characters.</summary>
+    public const int TraceIdLength = 32;
+
+    /// <summary>Length of a span id in hex characters.</summary>
+    public const int SpanIdLength = 16;
+
+    private const string LowerHexDigits = "0123456789abcdef";
+
+    private static readonly SearchValues<char> s_lowerHex = SearchValues.Create(LowerHexDigits);
+
+    /// <summary>
+    /// Whether <paramref name="s"/> is non-empty and made only of <c>0-9</c> and <c>a-f</c>.
+    /// </summary>
+    public static bool IsLowerHex(ReadOnlySpan<char> s) => !s.IsEmpty && !s.ContainsAnyExcept(s_lowerHex);
+
+    /// <summary>
+    /// Parses exactly 32 lowercase hex characters that are not all zero.
+    /// </summary>
+    public static bool TryParseTraceId(ReadOnlySpan<char> s, out UInt128 id)
+    {
+        id = default;
+        if (s.Length != TraceIdLength
+            || !TryParseUInt64(s[..SpanIdLength], out var upper)
+            || !TryParseUInt64(s[SpanIdLength..], out var lower))
+        {
+            return false;
+        }
+
+        id = new UInt128(upper, lower);
+        return id != UInt128.Zero;
+    }
+
+    /// <summary>
+    /// Parses exactly 16 lowercase hex characters that are not all zero.
+    /// </summary>
+    public static bool TryParseSpanId(ReadOnlySpan<char> s, out ulong id)
+    {
+        id = 0;
+        if (s.Length != SpanIdLength || !TryParseUInt64(s, out var value))
+        {
+            return false;
+        }
+
+        id = value;
+        return id != 0;
+    }
+
+    /// <summary>Writes <paramref name="id"/> as 32 lowercase, zero-padded hex characters.</summary>
+    public static bool TryFormatTraceId(UInt128 id, Span<char> destination, out int charsWritten)
+    {
+        if (destination.Length < TraceIdLength)
+        {
+            charsWritten = 0;
+            return false;
+        }
+
+        WriteUInt64((ulong)(id >> 64), destination[..SpanIdLength]);
+        WriteUInt64((ulong)id, destination.Slice(SpanIdLength, SpanIdLength));
+        charsWritten = TraceIdLength;
+        return true;
+    }
+
+    /// <summary>Writes <paramref name="id"/> as 16 lowercase, zero-padded hex characters.</summary>
+    public static bool TryFormatSpanId(ulong id, Span<char> destination, out int charsWritten)
+    {
+        if (destination.Length < SpanIdLength)
+        {
+            charsWritten = 0;
+            return false;
+        }
+
+        WriteUInt64(id, destination[..SpanIdLength]);
+        charsWritten = SpanIdLength;
+        return true;
+    }
+
+    /// <summary>
+    /// Creates the <see cref="ActivityTraceId"/> with the same hex text; zero gives <c>default</c>.
+    /// </summary>
+    public static ActivityTraceId ToActivityTraceId(UInt128 id)
+    {
+        // default(ActivityTraceId) is not Equal to one created from zero bytes, so zero maps to default
+        // to keep "no id" comparable with what the rest of .NET uses.
+        if (id == UInt128.Zero)
+        {
+            return default;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, id);
+        return ActivityTraceId.CreateFromBytes(bytes);
+    }
+
+    /// <summary>
+    /// Creates the <see cref="ActivitySpanId"/> with the same hex text; zero gives <c>default</c>.
+    /// </summary>
+    public static ActivitySpanId ToActivitySpanId(ulong id)
+    {
+        if (id == 0)
+        {
+            return default;
+        }
+
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, id);
+        return ActivitySpanId.CreateFromBytes(bytes);
+    }
+
+    /// <summary>The number whose hex text is <paramref name="id"/>'s; <c>default</c> gives zero.</summary>
+    public static UInt128 FromActivityTraceId(ActivityTraceId id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.CopyTo(bytes);
+        return BinaryPrimitives.ReadUInt128BigEndian(bytes);
+    }
+
+    /// <summary>The number whose hex text is <paramref name="id"/>'s; <c>default</c> gives zero.</summary>
+    public static ulong FromActivitySpanId(ActivitySpanId id)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        id.CopyTo(bytes);
+        return BinaryPrimitives.ReadUInt64BigEndian(bytes);
+    }
+
+    private static bool TryParseUInt64(ReadOnlySpan<char> s, out ulong value)
+    {
+        value = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var nibble = LowerHexValue(s[i]);
+            if (nibble < 0)
+            {
+                value = 0;
+                return false;
+            }
+
+            value = (value << 4) | (uint)nibble;
+        }
+
+        return true;
+    }
+
+    /// <summary>The value of a lowercase hex digit, or -1 for any other character.</summary>
+    internal static int LowerHexValue(char c)
+    {
+        if ((uint)(c - '0') <= 9)
+        {
+            return c - '0';
+        }
+
+        if ((uint)(c - 'a') <= 'f' - 'a')
+        {
+            return c - 'a' + 10;
+        }
+
+        return -1;
+    }
+
+    private static void WriteUInt64(ulong value, Span<char> destination)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = LowerHexDigits[(int)(value & 0xF)];
+            value >>= 4;
+        }
+    }
+}
