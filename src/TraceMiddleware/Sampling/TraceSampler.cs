@@ -46,7 +46,10 @@ internal static class TraceSampler
             sampleRand = NextRandom(request.Random);
         }
 
-        if (request.HttpMethod is { } method && IsUnsampledMethod(method, request.UnsampledHttpMethods ?? SamplingDefaults.UnsampledHttpMethods))
+        // The method rule belongs to sampling: with tracing off (no sampler, no rate) the decision stays
+        // the caller's or deferred, as in Sentry's SDKs, so that propagation-only services change nothing.
+        var tracingEnabled = request.TracesSampler is not null || request.TracesSampleRate is not null;
+        if (tracingEnabled && request.HttpMethod is { } method && IsUnsampledMethod(method, request.UnsampledHttpMethods ?? SamplingDefaults.UnsampledHttpMethods))
         {
             return new SamplingDecision(false, sampleRand, null)
             {
