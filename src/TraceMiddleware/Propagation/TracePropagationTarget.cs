@@ -84,6 +84,17 @@ public sealed class TracePropagationTarget
         _regex = MakeSafe(regex);
     }
 
+    /// <summary>
+    /// Converts a string as <see cref="TracePropagationTarget(string)"/> does, so that code can write
+    /// <c>o.TracePropagationTargets = ["localhost", new Regex("^https://api\\.example\\.com/")]</c>.
+    /// </summary>
+    /// <param name="target">A substring, a <c>^</c> pattern, or <c>*</c>.</param>
+    public static implicit operator TracePropagationTarget(string target) => new(target);
+
+    /// <summary>Converts a regular expression as <see cref="TracePropagationTarget(Regex)"/> does.</summary>
+    /// <param name="regex">The expression, tested against the URL text.</param>
+    public static implicit operator TracePropagationTarget(Regex regex) => new(regex);
+
     private TracePropagationTarget(TracePropagationTargetKind kind, string value)
     {
         _kind = kind;
