@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using TraceMiddleware.Propagation;
+using TraceMiddleware.Sampling;
+
+namespace TraceMiddleware.DependencyInjection;
+
+/// <summary>
+/// Settings of <c>AddTracing</c>, bound from configuration (for example the <c>Tracing</c> section of
+/// appsettings.json) and from code. Invalid values stop start-up with the key and the reason.
+/// </summary>
+public sealed class TracingOptions
+{
+    /// <summary>
+    /// The Sentry DSN spans are sent to, <c>{scheme}://{public_key}@{host}[:port]/{path/}{project_id}</c>.
+    /// Without one nothing is sent (the Development console tree aside) and propagation still works.
+    /// Its public key and organization id also go into the baggage of the traces this service starts.
+    /// </summary>
+    public string? Dsn { get; set; }
+
+    /// <summary>
+    /// The share of new traces to sample, in [0, 1]. With neither this nor <see cref="TracesSampler"/>
+    /// set, tracing runs in propagation-only mode: headers flow, no span is sent.
+    /// </summary>
+    public double? TracesSampleRate { get; set; }
+
+    /// <summary>
+    /// Decides the sample rate per root span, in [0, 1]; takes precedence over the incoming decision and
+    /// <see cref="TracesSampleRate"/>. Inherit the caller's decision with
+    /// <c>ctx =&gt; ctx.ParentSampled is bool p ? (p ? 1 : 0) : 0.1</c>. Code only.
+    /// </summary>
+    public Func<SamplingContext, double>? TracesSampler { get; set; }
+
+    /// <summary>
+    /// The URLs outgoing requests carry trace headers to. A plain string matches a case-insensitive
+    /// substring of the URL without userinfo, query and fragment; a string starting with <c>^</c> is a
+    /// regular expression on that text; <c>*</c> matches every URL; code may add <see cref="Regex"/>
+    /// objects (they convert implicitly). <see langword="null"/> (the default) means loopback hosts only:
+    /// <c>localhost</c>, <c>127.0.0.1</c> and <c>[::1]</c> on any port. An empty list sends no header anywhere.
+    /// </summary>
+    public IList<TracePropagationTarget>? TracePropagationTargets { get; set; }
+
+    /// <summary>Also send W3C <c>traceparent</c> (and the incoming <c>tracestate</c>) to the targets. Default <see langword="false"/>.</summary>
+    public bool PropagateTraceparent { get; set; }
+
+    /// <summary>
+    /// Continue an incoming W3C <c>traceparent</c> when there is no <c>sentry-trace</c> header, so that
+    /// OpenTelemetry services join the same trace. Default <see langword="true"/>.
+    /// </summary>
+    public bool ContinueFromTraceparent { get; set; } = true;
+
+    /// <summary>The release of this service (for example <c>shop@1.4.0</c>), sent with spans and in baggage.</summary>
+    public string? Release { get; set; }
+
+    /// <summary>
+    /// The environment (for example <c>production</c>). Default: the host environment name in lower case
+    /// (<c>development</c>, <c>staging</c>, <c>production</c>).
+    /// </summary>
+    public string? Environment { get; set; }
+
+    /// <summary>
+    /// The Sentry organization id. Default: taken from a DSN host of the form <c>o{digits}.ingest…</c>.
+    /// An incoming trace from another organization starts a new trace.
+    /// </summary>
+    public string? OrgId { get; set; }
+
+    /// <summary>
+    /// Start a new trace also when exactly one side (the incoming baggage or this service) has an
+    /// organization id. Default <see langword="false"/>.
+    /// </summary>
+    public bool StrictTraceContinuation { get; set; }
+
+    /// <summary>
+    /// Carry incoming baggage members that are not Sentry's (<c>sentry-</c>) on to the targets, within
+    /// the W3C limits. Default <see langword="true"/>; Sentry's own SDKs drop them.
+    /// </summary>
+    public bool PropagateThirdPartyBaggage { get; set; } = true;
+
+    /// <summary>
+    /// Decides per request whether the incoming trace headers are honoured. When it returns
+    /// <see langword="false"/> the request starts a fresh trace: the caller can neither force sampling nor
+    /// inject baggage that is forwarded. Default: every caller is trusted (as Sentry's SDKs do).
+    /// </summary>
+    public Func<HttpContext, bool>? TrustIncomingTraceHeaders { get; set; }
+
+    /// <summary>HTTP methods whose requests are never sampled. Default <c>OPTIONS</c> and <c>HEAD</c>, as Sentry's SDKs do.</summary>
+    public IList<string> UnsampledHttpMethods { get; set; } = ["OPTIONS", "HEAD"];
+
+    /// <summary>
+    /// Add the trace handler to every <c>IHttpClientFactory</c> client. Default <see langword="true"/>;
+    /// when off, add it per client with <c>AddTracePropagation()</c>.
+    /// </summary>
+    public bool InstrumentAllHttpClients { get; set; } = true;
+
+    /// <summary>
+    /// Add the middleware at the start of the pipeline automatically. Default <see langword="true"/>;
+    /// calling <c>app.UseTracing()</c> places it by hand instead (never twice).
+    /// </summary>
+    public bool AddMiddlewareAutomatically { get; set; } = true;
+
+    internal List<string> ConfigurationErrors { get; } = [];
+}

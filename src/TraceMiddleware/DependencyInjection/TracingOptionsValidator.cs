@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+using TraceMiddleware.Export.Sentry;
+
+namespace TraceMiddleware.DependencyInjection;
+
+/// <summary>
+/// Stops start-up on a bad setting, naming the key and the reason (runs through <c>ValidateOnStart</c>).
+/// </summary>
+internal sealed class TracingOptionsValidator : IValidateOptions<TracingOptions>
+{
+    private readonly TracingRegistration _registration;
+
+    public TracingOptionsValidator(TracingRegistration registration) => _registration = registration;
+
+    public ValidateOptionsResult Validate(string? name, TracingOptions options)
+    {
+        var errors = new List<string>(options.ConfigurationErrors);
+        var p = _registration.SectionPath + ":";
+
+        if (options.TracesSampleRate is { } rate && !(rate >= 0 && rate <= 1))
+        {
+            errors.Add($"{p}{nameof(TracingOptions.TracesSampleRate)}: {rate} is outside [0, 1]; use 0 for none, 1 for all, 0.2 for a fifth.");
+        }
+
+        if (options.Dsn is { Length: > 0 } dsn && !SentryDsn.TryParse(dsn, out _, out var dsnError))
+        {
+            errors.Add($"{p}{nameof(TracingOptions.Dsn)}: {dsnError}");
+        }
+
+        if (options.TracePropagationTargets is { } targets)
+        {
+            for (var i = 0; i < targets.Count; i++)
+            {
+                if (targets[i] is null)
+                {
+                    errors.Add($"{p}{nameof(TracingOptions.TracePropagationTargets)}:{i}: the target is null.");
+                }
+            }
+        }
+
+        if (options.UnsampledHttpMethods is null)
+        {
+            errors.Add($"{p}{nameof(TracingOptions.UnsampledHttpMethods)}: the list is null; use an empty list to sample every method.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
