@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Primitives;
+
+namespace TraceMiddleware.Propagation;
+
+/// <summary>
+/// The trace a request or message arrived with, read from its headers: the caller's trace and span
+/// ids, its decision, the frozen Dynamic Sampling Context and the members to pass on.
+/// </summary>
+internal sealed class IncomingTrace
+{
+    public UInt128 TraceId { get; private init; }
+
+    public ulong ParentSpanId { get; private init; }
+
+    public bool HasParentSpanId { get; private init; }
+
+    public bool? Sampled { get; private init; }
+
+    /// <summary>The frozen DSC; <see langword="null"/> when the caller sent no Sentry baggage and a local head DSC is to be built (traceparent only).</summary>
+    public DynamicSamplingContext? Dsc { get; private init; }
+
+    public Baggage ThirdPartyBaggage { get; private init; } = Baggage.Empty;
+
+    public string? TraceState { get; private init; }
+
+    public ContinuationOutcome Outcome { get; private init; }
+
+    /// <summary>
+    /// Reads the incoming headers. Returns <see langword="null"/> (a new trace) when there is nothing
+    /// valid to continue or the org check fails; <paramref name="outcome"/> says which.
+    /// </summary>
+    public static IncomingTrace? Read(
+        StringValues sentryTrace,
+        StringValues baggage,
+        StringValues traceparent,
+        StringValues tracestate,
+        bool continueFromTraceparent,
+        string? localOrgId,
+        bool strictOrgCheck,
+        out ContinuationOutcome outcome)
+    {
+        if (sentryTrace.Count > 0)
+        {
+            // Several sentry-trace values: the first one counts, as in Sentry's SDKs.
+            if (!SentryTraceHeader.TryParse(sentryTrace[0].AsSpan(), out var header))
+            {
+                outcome = ContinuationOutcome.MalformedSentryTrace;
+                return null;
+            }
+
+            var members = Baggage.Parse(baggage);
+            var dsc = DynamicSamplingContext.FromBaggage(members);
+            if (!OrgMatches(dsc.OrgId, localOrgId, strictOrgCheck))
+            {
+                outcome = ContinuationOutcome.OrgMismatch;
+                return null;
+            }
+
+            outcome = ContinuationOutcome.ContinuedFromSentryTrace;
+            return new IncomingTrace
+            {
+                TraceId = header.TraceIdValue,
+                ParentSpanId = header.SpanIdValue,
+                HasParentSpanId = header.HasSpanId,
+                Sampled = header.Sampled,
+                Dsc = dsc,
+                ThirdPartyBaggage = members.ThirdPartyMembers(),
+                TraceState = ReadTraceState(tracestate),
+                Outcome = outcome,
+            };
+        }
+
+        if (continueFromTraceparent && traceparent.Count > 0)
+        {
+            // RFC 9110 allows a list only for list-based fields; two traceparent values are invalid.
+            if (traceparent.Count > 1 || !TraceParentHeader.TryParse(traceparent[0].AsSpan(), out var parent))
+            {
+                outcome = ContinuationOutcome.MalformedTraceparent;
+                return null;
+            }
+
+            var members = Baggage.Parse(baggage);
+            var dsc = DynamicSamplingContext.FromBaggage(members);
+            if (!OrgMatches(dsc.OrgId, localOrgId, strictOrgCheck))
+            {
+                outcome = ContinuationOutcome.OrgMismatch;
+                return null;
+            }
+
+            outcome = ContinuationOutcome.ContinuedFromTraceparent;
+            return new IncomingTrace
+            {
+                TraceId = parent.TraceIdValue,
+                ParentSpanId = parent.ParentIdValue,
+                HasParentSpanId = true,
+                Sampled = parent.Sampled,
+
+                // An OpenTelemetry caller sends no Sentry baggage: this service is then the head of
+                // the Sentry part of the trace and builds the DSC itself.
+                Dsc = dsc.IsEmpty ? null : dsc,
+                ThirdPartyBaggage = members.ThirdPartyMembers(),
+                TraceState = ReadTraceState(tracestate),
+                Outcome = outcome,
+            };
+        }
+
+        outcome = ContinuationOutcome.NoHeaders;
+        return null;
+    }
+
+    private static string? ReadTraceState(StringValues tracestate)
+    {
+        if (tracestate.Count == 0)
+        {
+            return null;
+        }
+
+        return TraceStateHeader.TryParse((IReadOnlyList<string>)tracestate, out var state) && !state.IsEmpty ? state.Value : null;
+    }
+
+    private static bool OrgMatches(string? incoming, string? local, bool strict)
+    {
+        var hasIncoming = !string.IsNullOrEmpty(incoming);
+        var hasLocal = !string.IsNullOrEmpty(local);
+        if (hasIncoming && hasLocal)
+        {
+            return string.Equals(incoming, local, StringComparison.Ordinal);
+        }
+
+        return !strict || (!hasIncoming && !hasLocal);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Primitives;
+using TraceMiddleware.Propagation;
+
+namespace TraceMiddleware.Tracing;
+
+/// <summary>
+/// Tracing outside HTTP requests (queue consumers, jobs, scripts): continue a trace from header strings,
+/// start spans, and read the headers to pass on by hand. Registered by <c>AddTracing</c>; inject it.
+/// Every span is an <see cref="Activity"/>: dispose it to finish it.
+/// </summary>
+public sealed class SentryTracer
+{
+    private readonly TracingRuntime _runtime;
+
+    internal SentryTracer(TracingRuntime runtime) => _runtime = runtime;
+
+    /// <summary>
+    /// Starts a transaction that continues the trace in <paramref name="sentryTrace"/> and
+    /// <paramref name="baggage"/> (for example read from a message's metadata or from environment
+    /// variables); a missing or malformed value starts a new trace instead.
+    /// </summary>
+    /// <param name="sentryTrace">The <c>sentry-trace</c> value, or <see langword="null"/>.</param>
+    /// <param name="baggage">The <c>baggage</c> value, or <see langword="null"/>.</param>
+    /// <param name="name">The transaction name, such as <c>process order</c>.</param>
+    /// <param name="op">The operation, such as <c>queue.process</c>. Default <c>task</c>.</param>
+    /// <returns>The root span, now current; <see langword="null"/> only when tracing could not start a span.</returns>
+    public Activity? ContinueTrace(string? sentryTrace, string? baggage, string name, string op = SpanOps.DefaultManual)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return ContinueTrace(header => header switch
+        {
+            SentryTraceHeader.HeaderName => sentryTrace,
+            Baggage.HeaderName => baggage,
+            _ => null,
+        }, name, op);
+    }
+
+    /// <summary>
+    /// Starts a transaction that continues the trace found through <paramref name="getHeader"/>, which is
+    /// asked for <c>sentry-trace</c>, <c>baggage</c>, <c>traceparent</c> and <c>tracestate</c>. The same
+    /// rules as for HTTP requests apply (sampling, the organization check, <c>ContinueFromTraceparent</c>).
+    /// </summary>
+    /// <param name="getHeader">Returns a header's value by its lower-case name, or <see langword="null"/>.</param>
+    /// <param name="name">The transaction name.</param>
+    /// <param name="op">The operation. Default <c>task</c>.</param>
+    /// <returns>The root span, now current.</returns>
+    public Activity? ContinueTrace(Func<string, string?> getHeader, string name, string op = SpanOps.DefaultManual)
+    {
+        ArgumentNullException.ThrowIfNull(getHeader);
+        ArgumentNullException.ThrowIfNull(name);
+        var options = _runtime.Options;
+        var incoming = IncomingTrace.Read(
+            Read(getHeader, SentryTraceHeader.HeaderName),
+            Read(getHeader, Baggage.HeaderName),
+            Read(getHeader, TraceParentHeader.HeaderName),
+            Read(getHeader, TraceStateHeader.HeaderName),
+            options.ContinueFromTraceparent,
+            _runtime.OrgId,
+            options.StrictTraceContinuation,
+            out _);
+        return _runtime.StartRoot(name, op, SpanOps.OriginManual, ActivityKind.Consumer, incoming, null, null)?.Activity;
+    }
+
+    /// <summary>Starts a transaction in a new trace.</summary>
+    /// <param name="name">The transaction name.</param>
+    /// <param name="op">The operation. Default <c>task</c>.</param>
+    /// <returns>The root span, now current.</returns>
+    public Activity? StartTransaction(string name, string op = SpanOps.DefaultManual)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _runtime.StartRoot(name, op, SpanOps.OriginManual, ActivityKind.Internal, null, null, null)?.Activity;
+    }
+
+    /// <summary>
+    /// Starts a child of the current span (for example <c>db.query</c> inside a request); with no
+    /// current trace, a transaction in a new trace.
+    /// </summary>
+    /// <param name="name">The span description, such as <c>INSERT INTO orders</c>.</param>
+    /// <param name="op">The operation, such as <c>db.query</c>.</param>
+    /// <returns>The span, now current.</returns>
+    public Activity? StartSpan(string name, string op)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(op);
+        var root = TraceRoot.Find(Activity.Current);
+        return root is null
+            ? StartTransaction(name, op)
+            : _runtime.StartChild(name, op, SpanOps.OriginManual, ActivityKind.Internal, root);
+    }
+
+    /// <summary>
+    /// The headers that carry the current trace on, to put on a message or request by hand. Unlike the
+    /// HttpClient handler this does not check the propagation targets: you decide where they go.
+    /// </summary>
+    /// <returns>The headers; <see cref="TraceHeaders.IsEmpty"/> when there is no current trace.</returns>
+    public TraceHeaders GetTraceHeaders()
+    {
+        var current = Activity.Current;
+        if (current is null)
+        {
+            return default;
+        }
+
+        var root = TraceRoot.Find(current);
+        return TraceHeaderWriter.Create(current, root, _runtime, _runtime.Options.PropagateTraceparent, null, root is null ? current.Recorded : null);
+    }
+
+    private static StringValues Read(Func<string, string?> getHeader, string name) =>
+        getHeader(name) is { } value ? new StringValues(value) : StringValues.Empty;
+}

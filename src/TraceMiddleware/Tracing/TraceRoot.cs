@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using TraceMiddleware.Propagation;
+using TraceMiddleware.Sampling;
+
+namespace TraceMiddleware.Tracing;
+
+/// <summary>
+/// The Sentry-only state of a local root span (a Sentry transaction), carried on its
+/// <see cref="Activity"/> as a custom property; child spans find it by walking up their parents.
+/// </summary>
+internal sealed class TraceRoot
+{
+    public const string PropertyName = "TraceMiddleware.TraceRoot";
+
+    private DynamicSamplingContext? _dsc;
+
+    public TraceRoot(TracingRuntime runtime, Activity activity, SamplingDecision decision, IncomingTrace? incoming)
+    {
+        Runtime = runtime;
+        Activity = activity;
+        Decision = decision;
+        SampleRandText = decision.FormatSampleRand();
+        Incoming = incoming;
+
+        // A continued trace passes the caller's DSC on unchanged; only sample_rand may be filled in.
+        if (incoming?.Dsc is { } frozen)
+        {
+            _dsc = frozen.SampleRand is null && !frozen.IsEmpty ? frozen.WithSampleRand(SampleRandText) : frozen;
+        }
+    }
+
+    public TracingRuntime Runtime { get; }
+
+    public Activity Activity { get; }
+
+    public SamplingDecision Decision { get; }
+
+    /// <summary>Whether this trace is sampled: <see langword="null"/> while the decision is deferred. This is what is propagated.</summary>
+    public bool? Sampled => Decision.Sampled;
+
+    /// <summary>
+    /// Whether this service records and sends the trace's spans: sampled, and tracing on here (a service
+    /// in propagation-only mode passes a caller's <c>-1</c> on but sends nothing).
+    /// </summary>
+    public bool Recording { get; init; }
+
+    public string SampleRandText { get; }
+
+    public IncomingTrace? Incoming { get; }
+
+    /// <summary>The request this root span serves; cleared when the request ends so nothing holds on to it.</summary>
+    public HttpContext? HttpContext { get; set; }
+
+    /// <summary>How the transaction name was made: <c>route</c>, <c>url</c> or <c>custom</c>.</summary>
+    public string TransactionSource { get; set; } = "custom";
+
+    /// <summary>Whether the parent span id is made up (the caller sent a trace id only) and must not be reported.</summary>
+    public bool SyntheticParent { get; init; }
+
+    public Baggage ThirdPartyBaggage => Incoming?.ThirdPartyBaggage ?? Baggage.Empty;
+
+    public string? TraceState => Incoming?.TraceState;
+
+    public static TraceRoot? Find(Activity? activity)
+    {
+        for (var a = activity; a is not null; a = a.Parent)
+        {
+            if (a.GetCustomProperty(PropertyName) is TraceRoot root)
+            {
+                return root;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The DSC to send: frozen for a continued trace; for a trace that starts here, built from this
+    /// service's settings with the transaction name once routing has named the span.
+    /// </summary>
+    public DynamicSamplingContext GetDynamicSamplingContext()
+    {
+        if (_dsc is { } dsc)
+        {
+            return dsc;
+        }
+
+        RefreshName();
+        var routeNamed = TransactionSource != "url";
+        var head = DynamicSamplingContext.CreateHead(
+            Activity.TraceId,
+            Runtime.PublicKey,
+            Runtime.Release,
+            Runtime.Environment,
+            Runtime.OrgId,
+            routeNamed ? Activity.DisplayName : null,
+            Decision.Sampled,
+            SampleRandText,
+            Decision.SampleRate);
+
+        // Once the name can no longer change, build the DSC only once.
+        if (routeNamed || HttpContext is null)
+        {
+            _dsc = head;
+        }
+
+        return head;
+    }
+
+    /// <summary>Names the root span after the route template once routing has chosen an endpoint.</summary>
+    public void RefreshName()
+    {
+        if (HttpContext is not { } context || TransactionSource == "route")
+        {
+            return;
+        }
+
+        if (RouteNaming.TryGetRouteTemplate(context, out var template))
+        {
+            Activity.DisplayName = context.Request.Method + " " + template;
+            TransactionSource = "route";
+            if (Activity.IsAllDataRequested)
+            {
+                Activity.SetTag(SpanTags.HttpRoute, template);
+                Activity.SetTag(SpanTags.Source, TransactionSource);
+            }
+        }
+    }
+}
