@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using TraceMiddleware.Tracing;
+
+namespace MinimalApp;
+
+/// <summary>A minimal API (plus one controller) that reports what tracing did, for the integration tests.</summary>
+public class Program
+{
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddTracing();
+        builder.Services.AddControllers().AddApplicationPart(typeof(Program).Assembly);
+        builder.Services.AddHttpClient("downstream");
+
+        var app = builder.Build();
+        if (app.Configuration.GetValue<bool>("UseTracingByHand"))
+        {
+            app.UseTracing();
+            app.UseTracing();
+        }
+
+        app.MapGet("/api/orders/{id}", (string id) => SpanInfo.Current());
+        app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
+        app.MapGet("/throw", IResult () => throw new InvalidOperationException("boom"));
+
+        // Calls ?url= with a factory client (or a plain new HttpClient() with ?plain=true) and reports what the
+        // downstream server saw and which span made the call.
+        app.MapGet("/call", async (string url, bool? plain, IHttpClientFactory factory) =>
+        {
+            using var client = plain == true ? new HttpClient() : factory.CreateClient("downstream");
+            var body = await client.GetStringAsync(url);
+            return Results.Text(body, "application/json");
+        });
+
+        app.MapGet("/manual", (SentryTracer tracer) =>
+        {
+            using var span = tracer.StartSpan("INSERT INTO orders", "db.query");
+            return SpanInfo.Current();
+        });
+
+        app.MapControllers();
+        app.Run();
+    }
+}
+
+/// <summary>What a test wants to know about the current span.</summary>
+public sealed record SpanInfo(string? TraceId, string? SpanId, string? ParentSpanId, bool Recorded, string? Name)
+{
+    public static SpanInfo Current()
+    {
+        var a = Activity.Current;
+        return new SpanInfo(a?.TraceId.ToHexString(), a?.SpanId.ToHexString(), a?.ParentSpanId.ToHexString(), a?.Recorded ?? false, a?.DisplayName);
+    }
+}
+
+[ApiController]
+[Route("api/customers")]
+public sealed class CustomersController : ControllerBase
+{
+    [HttpGet("{customerId:int}")]
+    public SpanInfo Get(int customerId) => SpanInfo.Current();
+}

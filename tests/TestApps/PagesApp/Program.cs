@@ -1,0 +1,19 @@
+namespace PagesApp;
+
+/// <summary>A Razor Pages app whose layout renders the trace meta tags.</summary>
+public class Program
+{
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddTracing();
+        builder.Services.AddRazorPages();
+
+        var app = builder.Build();
+        app.MapRazorPages();
+        app.MapGet("/plain", (HttpContext context) => Results.Content(
+            "<!doctype html><html><head>" + TraceMiddleware.AspNetCore.TraceMetaTags.Render(context) + "</head><body>plain</body></html>",
+            "text/html"));
+        app.Run();
+    }
+}

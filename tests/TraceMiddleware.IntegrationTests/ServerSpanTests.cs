@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using MinimalApp;
+using TraceMiddleware.IntegrationTests.Infrastructure;
+using TraceMiddleware.Tracing;
+
+namespace TraceMiddleware.IntegrationTests;
+
+public sealed class ServerSpanTests
+{
+    private static readonly Dictionary<string, string?> Sampled = new() { ["Tracing:TracesSampleRate"] = "1" };
+
+    [Theory]
+    [InlineData("/api/orders/42", "GET /api/orders/{id}", "/api/orders/{id}")]
+    [InlineData("/api/customers/5", "GET /api/customers/{customerId:int}", "/api/customers/{customerId:int}")]
+    public async Task ServerSpan_IsNamedAfterTheRouteTemplate(string path, string name, string route)
+    {
+        await using var factory = TestHosts.Minimal(Sampled);
+        var client = factory.CreateClient();
+
+        var info = await (await client.GetAsync(path)).Content.ReadFromJsonAsync<SpanInfo>();
+
+        var span = ServerSpan(info!.TraceId!);
+        Assert.Equal(name, span.DisplayName);
+        Assert.Equal("route", span.GetTagItem(SpanTags.Source));
+        Assert.Equal(route, span.GetTagItem(SpanTags.HttpRoute));
+        Assert.Equal("http.server", span.GetTagItem(SpanTags.Op));
+        Assert.Equal("auto.http.aspnetcore", span.GetTagItem(SpanTags.Origin));
+        Assert.Equal("GET", span.GetTagItem(SpanTags.HttpRequestMethod));
+        Assert.Equal(path, span.GetTagItem(SpanTags.UrlPath));
+        Assert.Equal(200, span.GetTagItem(SpanTags.HttpResponseStatusCode));
+        Assert.Equal("ok", span.GetTagItem(SpanTags.Status));
+    }
+
+    [Fact]
+    public async Task ActivityCurrent_InTheEndpoint_IsTheServerSpan()
+    {
+        await using var factory = TestHosts.Minimal(Sampled);
+        var client = factory.CreateClient();
+
+        var info = await (await client.GetAsync("/api/orders/1")).Content.ReadFromJsonAsync<SpanInfo>();
+
+        Assert.Equal(info!.SpanId, ServerSpan(info.TraceId!).SpanId.ToHexString());
+    }
+
+    [Fact]
+    public async Task UnmatchedRoute_IsNamedAfterThePath()
+    {
+        await using var factory = TestHosts.Minimal(Sampled);
+        var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/no/such/page");
+        request.Headers.Add("sentry-trace", "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1");
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var span = ServerSpan("4bf92f3577b34da6a3ce929d0e0e4736");
+        Assert.Equal("GET /no/such/page", span.DisplayName);
+        Assert.Equal("url", span.GetTagItem(SpanTags.Source));
+        Assert.Equal("not_found", span.GetTagItem(SpanTags.Status));
+    }
+
+    [Theory]
+    [InlineData(401, "unauthenticated")]
+    [InlineData(403, "permission_denied")]
+    [InlineData(409, "already_exists")]
+    [InlineData(429, "resource_exhausted")]
+    [InlineData(400, "invalid_argument")]
+    [InlineData(500, "internal_error")]
+    [InlineData(503, "unavailable")]
+    [InlineData(504, "deadline_exceeded")]
+    public async Task Status_IsMappedFromTheResponseCode(int code, string status)
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        await using var factory = TestHosts.Minimal(Sampled);
+        var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/status/{code}");
+        request.Headers.Add("sentry-trace", $"{traceId}-00f067aa0ba902b7-1");
+
+        await client.SendAsync(request);
+
+        var span = ServerSpan(traceId);
+        Assert.Equal(status, span.GetTagItem(SpanTags.Status));
+        Assert.Equal(code, span.GetTagItem(SpanTags.HttpResponseStatusCode));
+        Assert.Equal("GET /status/{code:int}", span.DisplayName);
+    }
+
+    [Fact]
+    public async Task UnhandledException_RecordsInternalError_AndIsRethrownUnchanged()
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        await using var factory = TestHosts.Minimal(Sampled);
+        var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/throw");
+        request.Headers.Add("sentry-trace", $"{traceId}-00f067aa0ba902b7-1");
+
+        var thrown = await Record.ExceptionAsync(() => client.SendAsync(request));
+
+        // TestServer hands an unhandled exception to the client as it was thrown.
+        Assert.IsType<InvalidOperationException>(thrown);
+        Assert.Equal("boom", thrown.Message);
+        var span = ServerSpan(traceId);
+        Assert.Equal("internal_error", span.GetTagItem(SpanTags.Status));
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.Contains(span.Events, e => e.Name == "exception");
+    }
+
+    [Fact]
+    public async Task RazorPage_IsNamedAfterThePage()
+    {
+        await using var factory = TestHosts.Pages(Sampled);
+        var client = factory.CreateClient();
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("sentry-trace", $"{traceId}-00f067aa0ba902b7-1");
+
+        await client.SendAsync(request);
+
+        Assert.Equal("GET /Index", ServerSpan(traceId).DisplayName);
+    }
+
+    [Fact]
+    public async Task UseTracingAndAddTracing_GiveOneMiddleware()
+    {
+        await using var factory = TestHosts.Minimal(new() { ["Tracing:TracesSampleRate"] = "1", ["UseTracingByHand"] = "true" });
+        var client = factory.CreateClient();
+
+        var info = await (await client.GetAsync("/api/orders/1")).Content.ReadFromJsonAsync<SpanInfo>();
+
+        var spans = SpanCollector.ForTrace(info!.TraceId!);
+        Assert.Single(spans, s => (string?)s.GetTagItem(SpanTags.Op) == "http.server");
+        Assert.Equal("0000000000000000", info.ParentSpanId);
+    }
+
+    [Fact]
+    public async Task ManualSpan_IsAChildOfTheServerSpan()
+    {
+        await using var factory = TestHosts.Minimal(Sampled);
+        var client = factory.CreateClient();
+
+        var info = await (await client.GetAsync("/manual")).Content.ReadFromJsonAsync<SpanInfo>();
+
+        var server = ServerSpan(info!.TraceId!);
+        var db = Assert.Single(SpanCollector.ForTrace(info.TraceId!), s => (string?)s.GetTagItem(SpanTags.Op) == "db.query");
+        Assert.Equal(server.SpanId, db.ParentSpanId);
+        Assert.Equal(info.SpanId, db.SpanId.ToHexString());
+        Assert.Equal("INSERT INTO orders", db.DisplayName);
+    }
+
+    internal static Activity ServerSpan(string traceId) =>
+        Assert.Single(SpanCollector.ForTrace(traceId), s => (string?)s.GetTagItem(SpanTags.Op) == "http.server");
+}
