@@ -8,6 +8,20 @@ require_dotnet() {
   fi
 }
 
+# Sentry's JavaScript SDKs, Spotlight, esbuild and playwright-core, pinned by tests/js/package-lock.json.
+ensure_js_peers() {
+  local dir="$root/tests/js"
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "error: Node.js 20+ with npm is required for the interop tests (Debian: apt-get install nodejs npm)" >&2
+    exit 1
+  fi
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "Installing the JavaScript peers (npm ci in tests/js)..."
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 ensure_prerequisites() {
   require_dotnet
+  ensure_js_peers
 }
