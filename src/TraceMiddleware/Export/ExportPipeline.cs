@@ -17,7 +17,9 @@ internal sealed class ExportPipeline : IDisposable
     private readonly TimeSpan _shutdownTimeout;
     private readonly CancellationTokenSource _abort = new();
     private readonly Action<System.Diagnostics.Activity, TraceRoot> _hook;
+    private readonly Lock _stopGate = new();
     private Task? _loop;
+    private Task? _stopping;
     private int _disposed;
 
     public ExportPipeline(TracingRuntime runtime, IReadOnlyList<ITraceExporter> exporters)
@@ -62,13 +64,29 @@ internal sealed class ExportPipeline : IDisposable
     /// Closes the queue, lets the sender export what is queued for at most the shutdown timeout (or until
     /// <paramref name="cancellationToken"/>, the host's own limit), then cancels the exporters.
     /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_loop is not { } loop)
+        // A host that is run stops twice (the caller's StopAsync, then Run's own): flush and report once.
+        lock (_stopGate)
+        {
+            return _stopping ??= _loop is { } loop ? FlushAsync(loop, cancellationToken) : Task.CompletedTask;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
+        Queue.Complete();
+        _abort.Cancel();
+        _abort.Dispose();
+    }
+
+    private async Task FlushAsync(Task loop, CancellationToken cancellationToken)
+    {
         Queue.Complete();
         try
         {
@@ -94,18 +112,6 @@ internal sealed class ExportPipeline : IDisposable
         {
             TracingLog.ShutdownFlushIncomplete(_logger, remaining, _shutdownTimeout);
         }
-    }
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
-        Queue.Complete();
-        _abort.Cancel();
-        _abort.Dispose();
     }
 
     private async Task RunAsync()

@@ -180,6 +180,25 @@ public sealed class ExportPipelineTests
     }
 
     [Fact]
+    public async Task Stop_CalledTwice_FlushesAndReportsOnce()
+    {
+        var host = Host(batchSize: 1, shutdownTimeout: TimeSpan.FromMilliseconds(100));
+        var exporter = new RecordingExporter { WaitForCancellation = true };
+        using var pipeline = new ExportPipeline(host.Runtime, [exporter]);
+        pipeline.Start();
+        host.Transaction("stuck");
+        await exporter.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        host.Transaction("left");
+
+        var first = pipeline.StopAsync(CancellationToken.None);
+        var second = pipeline.StopAsync(CancellationToken.None);
+        await Task.WhenAll(first, second);
+
+        Assert.Same(first, second);
+        Assert.Single(host.Logs.WithEventId(2006));
+    }
+
+    [Fact]
     public async Task Stop_Unhooks_SoLaterSpansAreNotGrouped()
     {
         var host = Host();
