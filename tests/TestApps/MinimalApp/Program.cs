@@ -23,6 +23,7 @@ public class Program
 
         app.MapGet("/api/orders/{id}", (string id) => SpanInfo.Current());
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
+        app.MapGet("/wait", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
         app.MapGet("/throw", IResult () => throw new InvalidOperationException("boom"));
 
         // Calls ?url= with a factory client (or a plain new HttpClient() with ?plain=true) and reports what the
