@@ -35,6 +35,15 @@ public class Program
             return Results.Text(body, "application/json");
         });
 
+        // Two calls in a row from the same request: each must carry this request's trace.
+        app.MapGet("/fanout", async (string url, IHttpClientFactory factory) =>
+        {
+            var client = factory.CreateClient("downstream");
+            await client.GetStringAsync(url + "/1");
+            await client.GetStringAsync(url + "/2");
+            return Results.Ok();
+        });
+
         app.MapGet("/manual", (SentryTracer tracer) =>
         {
             using var span = tracer.StartSpan("INSERT INTO orders", "db.query");
