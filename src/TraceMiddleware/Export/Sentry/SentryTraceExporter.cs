@@ -280,8 +280,10 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
                 {
                     reason = $"no answer within {_options.RequestTimeout}";
                 }
-                catch (Exception exception) when (exception is HttpRequestException or IOException)
+                catch (Exception exception)
                 {
+                    // HttpRequestException and IOException in practice; anything else a custom handler throws
+                    // is treated the same, since nothing may escape ExportAsync.
                     reason = exception.Message;
                 }
             }
