@@ -120,6 +120,12 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
 
         try
         {
+            if (_disposed)
+            {
+                Drop(batch.Count);
+                return;
+            }
+
             for (var i = 0; i < batch.Count; i++)
             {
                 if (cancellationToken.IsCancellationRequested)
@@ -160,7 +166,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         }
     }
 
-    /// <summary>Disposes the HttpClient, reporting transactions dropped since the last report.</summary>
+    /// <summary>Disposes the HttpClient (later exports drop their batch), reporting transactions dropped since the last report.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -174,9 +180,9 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
             SentryExportLog.StoppedWithDrops(_logger, _dsn.EnvelopeEndpoint, _state, _droppedSinceReport);
         }
 
+        // Only the client: an export still running must find its gate and buffers usable (its sends
+        // then fail and are dropped), since nothing may escape ExportAsync.
         _client.Dispose();
-        _compressed.Dispose();
-        _gate.Dispose();
     }
 
     /// <summary>Full jitter: a uniformly random wait in [0, min(<see cref="SentryTransportOptions.MaxBackoff"/>, base·2^(retry-1))].</summary>

@@ -124,6 +124,19 @@ public class SentryTraceExporterTests
     }
 
     [Fact]
+    public async Task ExportAsync_AfterDispose_DropsTheBatchWithoutThrowing()
+    {
+        var handler = new RecordingHandler();
+        var exporter = NewExporter(handler);
+        exporter.Dispose();
+
+        await exporter.ExportAsync([TestTransactions.WithTwoChildren()], CancellationToken.None);
+
+        Assert.Empty(handler.Requests);
+        Assert.Equal(1, exporter.DroppedCount);
+    }
+
+    [Fact]
     public void Constructor_NoAttempts_IsRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() =>
