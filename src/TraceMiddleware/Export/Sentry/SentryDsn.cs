@@ -44,7 +44,8 @@ public sealed class SentryDsn
             return false;
         }
 
-        if (!Uri.TryCreate(dsn.Trim(), UriKind.Absolute, out var uri))
+        // On Unix, Uri takes "/42" for an absolute file path: only text with a scheme is a URL here.
+        if (!dsn.Contains("://", StringComparison.Ordinal) || !Uri.TryCreate(dsn.Trim(), UriKind.Absolute, out var uri))
         {
             error = "the DSN is not an absolute URL; expected https://PUBLIC_KEY@HOST/PROJECT_ID.";
             return false;

@@ -1,0 +1,32 @@
+namespace TraceMiddleware.Export.Sentry;
+
+/// <summary>How <see cref="SentryTraceExporter"/> talks to the receiver.</summary>
+internal sealed class SentryTransportOptions
+{
+    /// <summary>
+    /// The default gzip threshold: 1 KiB. Below it gzip saves a few hundred bytes at best and costs a
+    /// compressor per request; a transaction with a handful of spans is already over it.
+    /// </summary>
+    public const int DefaultGzipThresholdBytes = 1024;
+
+    /// <summary>The default number of attempts per envelope (the first send and two retries).</summary>
+    public const int DefaultMaxAttempts = 3;
+
+    /// <summary>The longest wait between two attempts, whatever the attempt number.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bodies longer than this many bytes are sent gzip-compressed; <see cref="int.MaxValue"/> never compresses.</summary>
+    public int GzipThresholdBytes { get; init; } = DefaultGzipThresholdBytes;
+
+    /// <summary>
+    /// Attempts per envelope on a transient failure (5xx, 408, network error, timeout), at least 1. While the
+    /// receiver is known to be unreachable, each batch probes with one attempt only.
+    /// </summary>
+    public int MaxAttempts { get; init; } = DefaultMaxAttempts;
+
+    /// <summary>The backoff scale: retry <c>n</c> waits a random time in [0, min(<see cref="MaxBackoff"/>, base·2^(n-1))] (full jitter).</summary>
+    public TimeSpan BaseBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long one attempt (connect, send, response headers) may take before it counts as a transient failure.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project tests/TraceMiddleware.Benchmarks -- --filter '*' [--job short]
+BenchmarkSwitcher.FromAssembly(typeof(TraceMiddleware.Benchmarks.EnvelopeWriterBenchmarks).Assembly).Run(args);

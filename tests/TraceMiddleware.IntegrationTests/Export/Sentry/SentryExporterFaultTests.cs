@@ -1,0 +1,379 @@
+using System.Diagnostics;
+using System.Globalization;
+using TraceMiddleware.Export;
+using TraceMiddleware.Export.Sentry;
+
+namespace TraceMiddleware.IntegrationTests.Export.Sentry;
+
+/// <summary>
+/// The Sentry exporter against a real loopback Kestrel receiver that misbehaves on purpose. The clock the
+/// exporter reads is moved by hand, so nothing here waits for a rate limit to pass or asserts on wall time.
+/// </summary>
+public sealed class SentryExporterFaultTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2030, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly ManualClock _clock = new(Start);
+    private readonly ListLogger _log = new();
+    private SentryReceiver _receiver = null!;
+
+    public async Task InitializeAsync() => _receiver = await SentryReceiver.StartAsync();
+
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+
+    private SentryTraceExporter NewExporter(SentryDsn? dsn = null, TimeSpan? requestTimeout = null, int gzipThreshold = SentryTransportOptions.DefaultGzipThresholdBytes) => new(
+        dsn ?? _receiver.Dsn,
+        new SentryTransportOptions
+        {
+            BaseBackoff = TimeSpan.Zero,
+            RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
+            GzipThresholdBytes = gzipThreshold,
+        },
+        handler: null,
+        _log,
+        _clock);
+
+    private static IReadOnlyList<SentryTransaction> Batch(params string[] names) => names.Select(n => ExportSamples.Transaction(n)).ToArray();
+
+    [Fact]
+    public async Task ReceiverUp_EveryTransactionArrivesOnceAsAWellFormedEnvelope()
+    {
+        // Arrange
+        using var exporter = NewExporter();
+
+        // Act
+        await exporter.ExportAsync(Batch("a", "b", "c"), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(["a", "b", "c"], _receiver.Received.Select(r => r.Transaction));
+        Assert.All(_receiver.Received, r => Assert.Equal("application/x-sentry-envelope", r["content-type"]));
+        Assert.All(_receiver.Received, r => Assert.StartsWith("Sentry sentry_version=7, sentry_client=sentry.dotnet.tracemiddleware/", r["x-sentry-auth"], StringComparison.Ordinal));
+        Assert.All(_receiver.Received, r => Assert.EndsWith(", sentry_key=publickey", r["x-sentry-auth"], StringComparison.Ordinal));
+        Assert.Equal(3, exporter.DeliveredCount);
+        Assert.Equal(0, exporter.DroppedCount);
+        Assert.DoesNotContain(_log.Events, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task LargeEnvelope_IsGzippedAndDecodesToTheSameEnvelope()
+    {
+        using var exporter = NewExporter();
+        var big = ExportSamples.Transaction("big", children: 20);
+
+        await exporter.ExportAsync([big], CancellationToken.None);
+
+        var received = Assert.Single(_receiver.Received);
+        Assert.Equal("gzip", received["content-encoding"]);
+        Assert.True(received.WireBody.Length < received.Body.Length, "gzip made the body smaller");
+        Assert.Equal("big", received.Transaction);
+        Assert.Equal(20, received.Payload.GetProperty("spans").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task SmallEnvelope_IsSentPlain()
+    {
+        using var exporter = NewExporter(gzipThreshold: 1_000_000);
+
+        await exporter.ExportAsync(Batch("small"), CancellationToken.None);
+
+        var received = Assert.Single(_receiver.Received);
+        Assert.Null(received["content-encoding"]);
+        Assert.Equal(received.WireBody, received.Body);
+    }
+
+    [Fact]
+    public async Task CallerInsideASpan_EnvelopePostCarriesNoTraceHeaders()
+    {
+        // Arrange: with a current span, a plain HttpClient would add traceparent (and baggage) to the POST.
+        using var exporter = NewExporter();
+        using var caller = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C).Start();
+        caller.AddBaggage("user", "secret");
+
+        // Act
+        await exporter.ExportAsync(Batch("quiet"), CancellationToken.None);
+
+        // Assert
+        var headers = Assert.Single(_receiver.Received).Headers;
+        Assert.DoesNotContain(headers.Keys, k => k is "traceparent" or "tracestate" or "baggage" or "sentry-trace" or "request-id" or "correlation-context");
+        Assert.Same(caller, Activity.Current);
+    }
+
+    [Fact]
+    public async Task ReceiverDown_ExportReturnsDropsTheBatchAndLogsOnce()
+    {
+        // Arrange
+        var dsn = SentryDsn.Parse($"http://publickey@127.0.0.1:{SentryReceiver.ClosedPort()}/42");
+        using var exporter = NewExporter(dsn);
+
+        // Act
+        await exporter.ExportAsync(Batch("a", "b", "c"), CancellationToken.None);
+        await exporter.ExportAsync(Batch("d", "e"), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(5, exporter.DroppedCount);
+        Assert.Equal(0, exporter.DeliveredCount);
+        Assert.Equal(SentryTransportState.Unreachable, exporter.State);
+        Assert.Equal(1, _log.Count(3001));
+    }
+
+    [Fact]
+    public async Task SlowReceiver_EachAttemptTimesOutThenTheRestOfTheBatchIsDropped()
+    {
+        // Arrange: the receiver never answers the first three requests.
+        _receiver.ThenHang().ThenHang().ThenHang();
+        using var exporter = NewExporter(requestTimeout: TimeSpan.FromMilliseconds(300));
+
+        // Act
+        await exporter.ExportAsync(Batch("a", "b"), CancellationToken.None);
+
+        // Assert: three attempts for "a", none for "b"; nothing was read to the end.
+        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, _receiver.Attempts);
+        Assert.Empty(_receiver.Received);
+        Assert.Equal(2, exporter.DroppedCount);
+        Assert.Equal(SentryTransportState.Unreachable, exporter.State);
+        Assert.Contains(_log.Events, e => e.EventId == 3001 && e.Message.Contains("no answer within", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SlowReceiverThatRecovers_NextBatchIsDeliveredAndRecoveryIsLoggedWithTheDropCount()
+    {
+        // Arrange
+        _receiver.ThenHang().ThenHang().ThenHang();
+        using var exporter = NewExporter(requestTimeout: TimeSpan.FromMilliseconds(300));
+        await exporter.ExportAsync(Batch("lost 1", "lost 2"), CancellationToken.None);
+
+        // Act
+        await exporter.ExportAsync(Batch("back"), CancellationToken.None);
+
+        // Assert
+        Assert.Equal("back", Assert.Single(_receiver.Received).Transaction);
+        Assert.Equal(SentryTransportState.Healthy, exporter.State);
+        var recovered = Assert.Single(_log.Events, e => e.EventId == 3003);
+        Assert.Contains("2 transactions were dropped", recovered.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnreachableReceiver_ProbesWithOneAttemptPerBatch()
+    {
+        // Arrange: down for the first batch's three attempts, and for the second batch's probe.
+        _receiver.ThenRespond(503).ThenRespond(503).ThenRespond(503).ThenRespond(503);
+        using var exporter = NewExporter();
+        await exporter.ExportAsync(Batch("a"), CancellationToken.None);
+
+        // Act
+        await exporter.ExportAsync(Batch("b", "c"), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(4, _receiver.Attempts);
+        Assert.Equal(3, exporter.DroppedCount);
+        Assert.Equal(1, _log.Count(3001));
+    }
+
+    [Fact]
+    public async Task Error500Then200_IsRetriedAndDeliveredOnce()
+    {
+        _receiver.ThenRespond(500);
+        using var exporter = NewExporter();
+
+        await exporter.ExportAsync(Batch("retried"), CancellationToken.None);
+
+        Assert.Equal(2, _receiver.Attempts);
+        var received = _receiver.Received.ToArray();
+        Assert.Equal([500, 200], received.Select(r => r.AnsweredStatus));
+        Assert.Equal(received[0].Body, received[1].Body);
+        Assert.Equal("retried", received[1].Transaction);
+        Assert.Equal(1, exporter.DeliveredCount);
+        Assert.Equal(0, exporter.DroppedCount);
+        Assert.Equal(SentryTransportState.Healthy, exporter.State);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    [InlineData(408)]
+    public async Task TransientStatusEveryTime_IsTriedMaxAttemptsThenDropped(int status)
+    {
+        _receiver.ThenRespond(status).ThenRespond(status).ThenRespond(status);
+        using var exporter = NewExporter();
+
+        await exporter.ExportAsync(Batch("doomed"), CancellationToken.None);
+
+        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, _receiver.Attempts);
+        Assert.Equal(1, exporter.DroppedCount);
+        Assert.Contains(_log.Events, e => e.EventId == 3001 && e.Message.Contains($"HTTP {status}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TooLarge413_IsDroppedNotRetriedAndTheNextIsSent()
+    {
+        _receiver.ThenRespond(413);
+        using var exporter = NewExporter();
+
+        await exporter.ExportAsync(Batch("huge", "fine"), CancellationToken.None);
+
+        Assert.Equal(2, _receiver.Attempts);
+        Assert.Equal([413, 200], _receiver.Received.Select(r => r.AnsweredStatus));
+        Assert.Equal(1, exporter.DroppedCount);
+        Assert.Equal(1, exporter.DeliveredCount);
+        Assert.Equal(1, _log.Count(3005));
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(403)]
+    public async Task Rejected4xx_IsDroppedNotRetriedAndLoggedOnce(int status)
+    {
+        _receiver.ThenRespond(status).ThenRespond(status);
+        using var exporter = NewExporter();
+
+        await exporter.ExportAsync(Batch("a", "b"), CancellationToken.None);
+
+        Assert.Equal(2, _receiver.Attempts);
+        Assert.Equal(2, exporter.DroppedCount);
+        Assert.Equal(SentryTransportState.Rejected, exporter.State);
+        Assert.Equal(1, _log.Count(3004));
+    }
+
+    [Fact]
+    public async Task ConnectionClosedMidRequest_IsRetriedAndDeliveredOnce()
+    {
+        _receiver.ThenAbort();
+        using var exporter = NewExporter();
+
+        await exporter.ExportAsync(Batch("survivor"), CancellationToken.None);
+
+        Assert.Equal(2, _receiver.Attempts);
+        Assert.Equal("survivor", Assert.Single(_receiver.Received).Transaction);
+        Assert.Equal(1, exporter.DeliveredCount);
+    }
+
+    [Fact]
+    public async Task ConnectionClosedEveryTime_IsDroppedAfterMaxAttempts()
+    {
+        _receiver.ThenAbort().ThenAbort().ThenAbort();
+        using var exporter = NewExporter();
+
+        await exporter.ExportAsync(Batch("a", "b"), CancellationToken.None);
+
+        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, _receiver.Attempts);
+        Assert.Empty(_receiver.Received);
+        Assert.Equal(2, exporter.DroppedCount);
+    }
+
+    public static TheoryData<string, string?, string?, int> RateLimitForms() => new()
+    {
+        { "X-Sentry-Rate-Limits for transactions", "30:transaction:key", null, 30 },
+        { "X-Sentry-Rate-Limits for all categories", "30::organization", null, 30 },
+        { "X-Sentry-Rate-Limits among several categories", "30:error;transaction:key:quota", null, 30 },
+        { "X-Sentry-Rate-Limits, the longest entry that applies", "10:transaction:key, 45::org, 90:error:key", null, 45 },
+        { "X-Sentry-Rate-Limits with a non-numeric delay", "soon:transaction:key", null, 60 },
+        { "X-Sentry-Rate-Limits wins over Retry-After", "30:transaction:key", "120", 30 },
+        { "Retry-After in seconds", null, "120", 120 },
+        { "Retry-After as an HTTP date", null, Start.AddSeconds(90).ToString("r", CultureInfo.InvariantCulture), 90 },
+        { "bare 429", null, null, 60 },
+        { "bare 429 with a garbage Retry-After", null, "whenever", 60 },
+    };
+
+    [Theory]
+    [MemberData(nameof(RateLimitForms))]
+    public async Task RateLimited429_NothingIsSentUntilTheLimitPasses(string form, string? rateLimits, string? retryAfter, int seconds)
+    {
+        // Arrange
+        var headers = new List<(string, string)>();
+        if (rateLimits is not null)
+        {
+            headers.Add(("X-Sentry-Rate-Limits", rateLimits));
+        }
+
+        if (retryAfter is not null)
+        {
+            headers.Add(("Retry-After", retryAfter));
+        }
+
+        _receiver.ThenRespond(429, headers.ToArray());
+        using var exporter = NewExporter();
+
+        // Act & Assert: the 429 itself is not retried...
+        await exporter.ExportAsync(Batch("limited"), CancellationToken.None);
+        Assert.Equal(1, _receiver.Attempts);
+        Assert.Equal(Start.AddSeconds(seconds), exporter.RateLimitedUntil);
+
+        // ...nothing is sent while the limit lasts...
+        await exporter.ExportAsync(Batch("held 1", "held 2"), CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
+        await exporter.ExportAsync(Batch("held 3"), CancellationToken.None);
+        Assert.True(_receiver.Attempts == 1, form);
+        Assert.Equal(4, exporter.DroppedCount);
+
+        // ...and the next one after it goes out, and recovery is logged once.
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        await exporter.ExportAsync(Batch("after"), CancellationToken.None);
+        Assert.Equal(["limited", "after"], _receiver.Received.Select(r => r.Transaction));
+        Assert.Equal(1, _log.Count(3002));
+        Assert.Equal(1, _log.Count(3003));
+        Assert.Equal(SentryTransportState.Healthy, exporter.State);
+    }
+
+    [Fact]
+    public async Task RateLimitForOtherCategoriesOnly_TransactionsKeepFlowing()
+    {
+        _receiver.ThenRespond(429, ("X-Sentry-Rate-Limits", "60:error;attachment:key"));
+        using var exporter = NewExporter();
+
+        await exporter.ExportAsync(Batch("dropped by the server", "next"), CancellationToken.None);
+
+        Assert.Equal(["dropped by the server", "next"], _receiver.Received.Select(r => r.Transaction));
+        Assert.Equal(1, exporter.DeliveredCount);
+    }
+
+    [Fact]
+    public async Task RateLimitHeaderOnA200_IsHonouredForTheNextOnes()
+    {
+        _receiver.ThenRespond(200, ("X-Sentry-Rate-Limits", "30:transaction:key"));
+        using var exporter = NewExporter();
+
+        await exporter.ExportAsync(Batch("accepted", "held"), CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        await exporter.ExportAsync(Batch("later"), CancellationToken.None);
+
+        Assert.Equal(["accepted", "later"], _receiver.Received.Select(r => r.Transaction));
+        Assert.Equal(1, exporter.DroppedCount);
+    }
+
+    [Fact]
+    public async Task RetryAfterOnA503_StopsRetryingAndHoldsTheNextOnes()
+    {
+        _receiver.ThenRespond(503, ("Retry-After", "20"));
+        using var exporter = NewExporter();
+
+        await exporter.ExportAsync(Batch("a", "b"), CancellationToken.None);
+
+        Assert.Equal(1, _receiver.Attempts);
+        Assert.Equal(2, exporter.DroppedCount);
+        Assert.Equal(Start.AddSeconds(20), exporter.RateLimitedUntil);
+    }
+
+    [Fact]
+    public async Task CancelledWhileTheReceiverHangs_ReturnsWithoutThrowingAndDrops()
+    {
+        _receiver.ThenHang();
+        using var exporter = NewExporter();
+        using var cancellation = new CancellationTokenSource();
+
+        var export = exporter.ExportAsync(Batch("a", "b"), cancellation.Token);
+        for (var waited = 0; _receiver.Attempts == 0; waited++)
+        {
+            Assert.True(waited < 3000, "the request never reached the receiver");
+            await Task.Delay(10);
+        }
+
+        await cancellation.CancelAsync();
+        await export;
+
+        Assert.Equal(2, exporter.DroppedCount);
+        Assert.Equal(1, _log.Count(3008));
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TraceMiddleware.Export.Sentry;
+
+namespace TraceMiddleware.IntegrationTests.Export.Sentry;
+
+/// <summary>
+/// A Sentry receiver the test controls: real Kestrel on 127.0.0.1, one scripted behaviour per request
+/// (answer with a status and headers, hang, or drop the connection), 200 once the script runs out.
+/// </summary>
+public sealed class SentryReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<Func<HttpContext, Task>> _script = new();
+    private int _attempts;
+
+    private SentryReceiver(WebApplication app) => _app = app;
+
+    public int Port { get; private set; }
+
+    /// <summary>A DSN whose envelope endpoint is this receiver.</summary>
+    public SentryDsn Dsn => SentryDsn.Parse($"http://publickey@127.0.0.1:{Port}/42");
+
+    /// <summary>Requests that reached the handler, whatever happened to them.</summary>
+    public int Attempts => Volatile.Read(ref _attempts);
+
+    /// <summary>Envelopes read in full and answered by a scripted status (or the default 200).</summary>
+    public ConcurrentQueue<ReceivedEnvelope> Received { get; } = new();
+
+    public static async Task<SentryReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var receiver = new SentryReceiver(app);
+        app.MapPost("/api/{project}/envelope/", receiver.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        receiver.Port = new Uri(address).Port;
+        return receiver;
+    }
+
+    /// <summary>A loopback port nothing listens on: connections are refused at once.</summary>
+    public static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public SentryReceiver Then(Func<HttpContext, Task> behaviour)
+    {
+        _script.Enqueue(behaviour);
+        return this;
+    }
+
+    public SentryReceiver ThenRespond(int status, params (string Name, string Value)[] headers) => Then(context => Respond(context, status, headers));
+
+    /// <summary>Never answers; the request ends when the client gives up.</summary>
+    public SentryReceiver ThenHang() => Then(async context =>
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    });
+
+    /// <summary>Closes the connection before reading the body or answering.</summary>
+    public SentryReceiver ThenAbort() => Then(context =>
+    {
+        context.Abort();
+        return Task.CompletedTask;
+    });
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _attempts);
+        if (_script.TryDequeue(out var behaviour))
+        {
+            await behaviour(context);
+        }
+        else
+        {
+            await Respond(context, 200, []);
+        }
+    }
+
+    private async Task Respond(HttpContext context, int status, (string Name, string Value)[] headers)
+    {
+        var raw = new MemoryStream();
+        await context.Request.Body.CopyToAsync(raw, context.RequestAborted);
+        var encoding = context.Request.Headers.ContentEncoding.ToString();
+        var body = raw.ToArray();
+        if (encoding == "gzip")
+        {
+            using var gzip = new GZipStream(new MemoryStream(body), CompressionMode.Decompress);
+            var plain = new MemoryStream();
+            await gzip.CopyToAsync(plain);
+            body = plain.ToArray();
+        }
+
+        var requestHeaders = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        Received.Enqueue(new ReceivedEnvelope(requestHeaders, raw.ToArray(), body, status));
+        context.Response.StatusCode = status;
+        foreach (var (name, value) in headers)
+        {
+            context.Response.Headers.Append(name, value);
+        }
+    }
+}
