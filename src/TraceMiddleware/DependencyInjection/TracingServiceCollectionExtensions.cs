@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Console;
+using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Http;
 using TraceMiddleware.Tracing;
 
@@ -89,6 +90,7 @@ public static class TracingServiceCollectionExtensions
             sp.GetService<IHostEnvironment>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new SentryTracer(sp.GetRequiredService<TracingRuntime>()));
+        services.TryAddSingleton(sp => new SentryExporterOwner(sp.GetRequiredService<TracingRuntime>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.TryAddSingleton(sp => new TraceExportService(() => CreateExportPipeline(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<TraceExportService>());
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TracingStartupFilter>());
@@ -106,9 +108,10 @@ public static class TracingServiceCollectionExtensions
         var runtime = services.GetRequiredService<TracingRuntime>();
         var exporters = new List<ITraceExporter>(services.GetServices<ITraceExporter>());
 
-        // SENTRY EXPORTER: when Dsn is set, the Sentry exporter is registered here (wired after the
-        // Export/Sentry merge), for example:
-        //     if (runtime.Dsn is { } dsn) { exporters.Insert(0, new SentryTraceExporter(dsn, ...)); }
+        if (services.GetRequiredService<SentryExporterOwner>().Exporter is { } sentry)
+        {
+            exporters.Insert(0, sentry);
+        }
 
         var development = services.GetService<IHostEnvironment>()?.IsDevelopment() == true;
         if (runtime.Options.ConsoleExporter ?? (runtime.Dsn is null && development))

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+using TraceMiddleware.Tracing;
+
+namespace TraceMiddleware.Export.Sentry;
+
+/// <summary>
+/// Creates the Sentry exporter when a DSN is set, as a singleton the container disposes (it owns an
+/// HttpClient of its own, which must never go through IHttpClientFactory and its trace handler).
+/// </summary>
+internal sealed class SentryExporterOwner : IDisposable
+{
+    public SentryExporterOwner(TracingRuntime runtime, ILoggerFactory loggerFactory)
+    {
+        if (runtime.Dsn is { } dsn)
+        {
+            Exporter = new SentryTraceExporter(dsn, new SentryTransportOptions(), handler: null, loggerFactory.CreateLogger("TraceMiddleware.Sentry"), TimeProvider.System);
+        }
+    }
+
+    /// <summary>The exporter, or <see langword="null"/> when there is no DSN.</summary>
+    public SentryTraceExporter? Exporter { get; }
+
+    public void Dispose() => Exporter?.Dispose();
+}
