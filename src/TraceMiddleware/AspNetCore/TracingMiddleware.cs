@@ -24,6 +24,13 @@ internal sealed class TracingMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // A Sentry tunnel request carries telemetry about telemetry: it gets no span of its own.
+        if (_runtime.TunnelRoutes.IsTunnelRequest(context))
+        {
+            await _next(context);
+            return;
+        }
+
         var previous = Activity.Current;
         var root = StartRoot(context);
         if (root is null)
