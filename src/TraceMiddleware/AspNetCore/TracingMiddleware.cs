@@ -96,6 +96,11 @@ internal sealed class TracingMiddleware
             return null;
         }
 
+        if (options.ServerTimingHeader)
+        {
+            ServerTimingHeader.Register(context, root);
+        }
+
         root.HttpContext = context;
         root.TransactionSource = "url";
         if (root.Activity.IsAllDataRequested)
