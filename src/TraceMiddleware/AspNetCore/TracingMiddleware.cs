@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Tracing;
 
@@ -90,7 +91,11 @@ internal sealed class TracingMiddleware
         var path = request.PathBase.HasValue ? request.PathBase.Add(request.Path).Value : request.Path.Value;
         var name = request.Method + " " + (string.IsNullOrEmpty(path) ? "/" : path);
         var root = _runtime.StartRoot(name, SpanOps.HttpServer, SpanOps.OriginAspNetCore, ActivityKind.Server, incoming, request.Method, context);
-        TracingLog.IncomingRequest(_runtime.Logger, request.Method, path ?? "/", outcome, root?.Activity.TraceId.ToHexString() ?? string.Empty);
+        if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            TracingLog.IncomingRequest(_runtime.Logger, request.Method, path ?? "/", TracingDiagnostics.Describe(outcome), TracingDiagnostics.DescribeDecision(root, request.Method), root?.Activity.TraceId.ToHexString() ?? string.Empty);
+        }
+
         if (root is null)
         {
             return null;

@@ -86,6 +86,7 @@ public static class TracingServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new SentryTracer(sp.GetRequiredService<TracingRuntime>()));
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TracingStartupFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TracingStartupDiagnostics>());
         services.AddHttpClient();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, TracingHandlerBuilderFilter>());
         return registration;
