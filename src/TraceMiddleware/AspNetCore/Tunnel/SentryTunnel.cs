@@ -5,7 +5,6 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using TraceMiddleware.Export.Sentry;
@@ -94,13 +93,6 @@ internal sealed class SentryTunnel : IDisposable
             return;
         }
 
-        // Let the server stop a larger body too, before it is read.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit
-            && (sizeLimit.MaxRequestBodySize is null || sizeLimit.MaxRequestBodySize > _maxBodySize))
-        {
-            sizeLimit.MaxRequestBodySize = _maxBodySize;
-        }
-
         byte[]? buffer = null;
         try
         {
@@ -111,7 +103,9 @@ internal sealed class SentryTunnel : IDisposable
             }
             catch (BadHttpRequestException e)
             {
-                await RejectAsync(context, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge() : "the body could not be read").ConfigureAwait(false);
+                // The server's own limit (IHttpMaxRequestBodySizeFeature) is left as it is: a lower one wins
+                // with the same 413. Lowering it to ours would not be exact, as Kestrel counts chunk framing.
+                await RejectAsync(context, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "the body is larger than the server allows" : "the body could not be read").ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when ((e is IOException or OperationCanceledException) && context.RequestAborted.IsCancellationRequested)
@@ -258,8 +252,10 @@ internal sealed class SentryTunnel : IDisposable
 
             return true;
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException)
         {
+            // Bad data surfaces as InvalidDataException (gzip, zlib), InvalidOperationException (Brotli) or
+            // an IOException (zlib's own error codes); the source is in memory, so nothing else can fail.
             return false;
         }
     }
