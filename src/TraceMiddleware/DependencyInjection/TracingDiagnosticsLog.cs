@@ -8,6 +8,6 @@ namespace TraceMiddleware.DependencyInjection;
 /// </summary>
 internal static partial class TracingDiagnosticsLog
 {
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Tracing is on. Sampling: {Sampling}. Spans: {Exporters}. Trace headers go to: {Targets}. traceparent: {Traceparent}. Incoming trace headers: {Trust}. Server-Timing header: {ServerTiming}. Environment {Environment}, release {Release}.")]
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Tracing started. Sampling: {Sampling}. Spans: {Exporters}. Trace headers go to: {Targets}. traceparent: {Traceparent}. Incoming trace headers: {Trust}. Server-Timing header: {ServerTiming}. Environment {Environment}, release {Release}.")]
     public static partial void Started(ILogger logger, string sampling, string exporters, string targets, string traceparent, string trust, string serverTiming, string environment, string release);
 }
