@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Tracing;
 
@@ -24,6 +25,13 @@ internal sealed class TracingMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // A Sentry tunnel request carries telemetry about telemetry: it gets no span of its own.
+        if (_runtime.TunnelRoutes.IsTunnelRequest(context))
+        {
+            await _next(context);
+            return;
+        }
+
         var previous = Activity.Current;
         var root = StartRoot(context);
         if (root is null)
@@ -83,10 +91,19 @@ internal sealed class TracingMiddleware
         var path = request.PathBase.HasValue ? request.PathBase.Add(request.Path).Value : request.Path.Value;
         var name = request.Method + " " + (string.IsNullOrEmpty(path) ? "/" : path);
         var root = _runtime.StartRoot(name, SpanOps.HttpServer, SpanOps.OriginAspNetCore, ActivityKind.Server, incoming, request.Method, context);
-        TracingLog.IncomingRequest(_runtime.Logger, request.Method, path ?? "/", outcome, root?.Activity.TraceId.ToHexString() ?? string.Empty);
+        if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+        {
+            TracingLog.IncomingRequest(_runtime.Logger, request.Method, path ?? "/", TracingDiagnostics.Describe(outcome), TracingDiagnostics.DescribeDecision(root, request.Method), root?.Activity.TraceId.ToHexString() ?? string.Empty);
+        }
+
         if (root is null)
         {
             return null;
+        }
+
+        if (options.ServerTimingHeader)
+        {
+            ServerTimingHeader.Register(context, root);
         }
 
         root.HttpContext = context;

@@ -135,5 +135,12 @@ public sealed class TracingOptions
     /// <summary>The longest <see cref="ShutdownTimeout"/> accepted, in seconds (one hour).</summary>
     public const int MaxShutdownTimeoutSeconds = 3600;
 
+    /// <summary>
+    /// Add <c>Server-Timing: sentry-trace;desc="…", baggage;desc="…"</c> to every traced response, for the
+    /// request's span: Sentry's browser SDK reads it on page load when the page has no meta tags, so a
+    /// static HTML page continues the trace without Razor. Default <see langword="false"/>.
+    /// </summary>
+    public bool ServerTimingHeader { get; set; }
+
     internal List<string> ConfigurationErrors { get; } = [];
 }

@@ -42,6 +42,7 @@ internal static class TracingOptionsBinder
         BindBool(section, prefix, nameof(TracingOptions.PropagateThirdPartyBaggage), errors, v => options.PropagateThirdPartyBaggage = v);
         BindBool(section, prefix, nameof(TracingOptions.InstrumentAllHttpClients), errors, v => options.InstrumentAllHttpClients = v);
         BindBool(section, prefix, nameof(TracingOptions.AddMiddlewareAutomatically), errors, v => options.AddMiddlewareAutomatically = v);
+        BindBool(section, prefix, nameof(TracingOptions.ServerTimingHeader), errors, v => options.ServerTimingHeader = v);
 
         if (section[nameof(TracingOptions.ConsoleExporter)] is { } console)
         {

@@ -94,6 +94,7 @@ public static class TracingServiceCollectionExtensions
         services.TryAddSingleton(sp => new TraceExportService(() => CreateExportPipeline(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<TraceExportService>());
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TracingStartupFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TracingStartupDiagnostics>());
         services.AddHttpClient();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, TracingHandlerBuilderFilter>());
         return registration;

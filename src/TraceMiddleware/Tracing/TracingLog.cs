@@ -10,8 +10,8 @@ namespace TraceMiddleware.Tracing;
 /// </summary>
 internal static partial class TracingLog
 {
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Incoming {Method} {Path}: {Outcome}; trace {TraceId}.")]
-    public static partial void IncomingRequest(ILogger logger, string method, string path, ContinuationOutcome outcome, string traceId);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Incoming {Method} {Path}: {Outcome}; {Sampling}; trace {TraceId}.")]
+    public static partial void IncomingRequest(ILogger logger, string method, string path, string outcome, string sampling, string traceId);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Outgoing {Method} {Url}: trace headers sent ({Headers}); target {Target} matched.")]
     public static partial void OutgoingPropagated(ILogger logger, string method, string url, string headers, string target);

@@ -71,6 +71,9 @@ internal sealed class TracingRuntime
 
     public string[] UnsampledHttpMethods { get; }
 
+    /// <summary>The paths of this host's Sentry tunnels, which the middleware leaves untraced.</summary>
+    public AspNetCore.Tunnel.SentryTunnelRoutes TunnelRoutes { get; } = new();
+
     /// <summary>Whether spans are recorded at all: a rate or a sampler is set. Otherwise only headers flow.</summary>
     public bool TracingEnabled => Options.TracesSampleRate is not null || Options.TracesSampler is not null;
 

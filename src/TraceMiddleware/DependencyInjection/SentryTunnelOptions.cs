@@ -1,0 +1,34 @@
+namespace TraceMiddleware.DependencyInjection;
+
+/// <summary>
+/// Settings of the endpoint <c>app.MapSentryTunnel("/monitoring")</c>, bound from the <c>Tracing:Tunnel</c>
+/// configuration section, then changed by the delegate given to <c>MapSentryTunnel</c>. Invalid values stop
+/// start-up with the key and the reason.
+/// </summary>
+public sealed class SentryTunnelOptions
+{
+    /// <summary>The default <see cref="MaxBodySize"/>: 1 MiB.</summary>
+    public const long DefaultMaxBodySize = 1024 * 1024;
+
+    /// <summary>The largest <see cref="MaxBodySize"/> accepted: 100 MiB, Sentry's own limit for an envelope.</summary>
+    public const long MaxBodySizeLimit = 100 * 1024 * 1024;
+
+    /// <summary>The longest <see cref="Timeout"/> accepted: 5 minutes.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// More DSNs envelopes may be forwarded to, besides the configured <c>Tracing:Dsn</c> (which is always
+    /// allowed): for example the DSN of the browser's own Sentry project. An envelope is forwarded when its
+    /// DSN has the same scheme, host, port, path prefix and project id as one of them; anything else is
+    /// refused with 400 and nothing is fetched.
+    /// </summary>
+    public IList<string> AllowedDsns { get; set; } = [];
+
+    /// <summary>The largest request body, in bytes, as sent (compressed when it is). Past it: 413. Default 1 MiB.</summary>
+    public long MaxBodySize { get; set; } = DefaultMaxBodySize;
+
+    /// <summary>How long to wait for Sentry to answer; past it the browser gets 504. Default 10 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    internal List<string> ConfigurationErrors { get; } = [];
+}

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace TraceMiddleware.DependencyInjection;
+
+/// <summary>
+/// The diagnostic log events (ids 4101 and up, documented in the README's Troubleshooting section).
+/// Category: <c>TraceMiddleware</c>.
+/// </summary>
+internal static partial class TracingDiagnosticsLog
+{
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Tracing started. Sampling: {Sampling}. Spans: {Exporters}. Trace headers go to: {Targets}. traceparent: {Traceparent}. Incoming trace headers: {Trust}. Server-Timing header: {ServerTiming}. Environment {Environment}, release {Release}.")]
+    public static partial void Started(ILogger logger, string sampling, string exporters, string targets, string traceparent, string trust, string serverTiming, string environment, string release);
+}
