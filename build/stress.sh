@@ -11,6 +11,7 @@ export HOSTILE_PARSER_INPUTS="${HOSTILE_PARSER_INPUTS:-1000000}"
 export HOSTILE_PIPELINE_INPUTS="${HOSTILE_PIPELINE_INPUTS:-100000}"
 export HOSTILE_OUTGOING_INPUTS="${HOSTILE_OUTGOING_INPUTS:-5000}"
 export CONCURRENT_REQUESTS="${CONCURRENT_REQUESTS:-10000}"
+export FAULT_REQUESTS="${FAULT_REQUESTS:-20000}"
 
 dotnet build TraceMiddleware.sln -c Release -warnaserror
 dotnet test TraceMiddleware.sln -c Release --no-build --filter "FullyQualifiedName~Reliability" --logger "console;verbosity=normal" "$@"

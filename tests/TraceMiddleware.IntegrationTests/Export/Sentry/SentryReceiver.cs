@@ -60,6 +60,9 @@ public sealed class SentryReceiver : IAsyncDisposable
         return port;
     }
 
+    /// <summary>What every request gets once the script is used up; by default a 200.</summary>
+    public Func<HttpContext, Task>? Always { get; set; }
+
     public SentryReceiver Then(Func<HttpContext, Task> behaviour)
     {
         _script.Enqueue(behaviour);
@@ -96,13 +99,17 @@ public sealed class SentryReceiver : IAsyncDisposable
         {
             await behaviour(context);
         }
+        else if (Always is { } always)
+        {
+            await always(context);
+        }
         else
         {
             await Respond(context, 200, []);
         }
     }
 
-    private async Task Respond(HttpContext context, int status, (string Name, string Value)[] headers)
+    internal async Task Respond(HttpContext context, int status, (string Name, string Value)[] headers)
     {
         var raw = new MemoryStream();
         await context.Request.Body.CopyToAsync(raw, context.RequestAborted);
