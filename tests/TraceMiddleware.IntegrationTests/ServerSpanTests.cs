@@ -107,6 +107,39 @@ public sealed class ServerSpanTests
     }
 
     [Fact]
+    public async Task AbortedRequest_IsCancelled()
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        await using var factory = TestHosts.Minimal(Sampled);
+        var client = factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/wait");
+        request.Headers.Add("sentry-trace", $"{traceId}-00f067aa0ba902b7-1");
+        using var abort = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync(request, abort.Token));
+
+        var span = await EventuallyAsync(() => SpanCollector.ForTrace(traceId).SingleOrDefault());
+        Assert.Equal("cancelled", span.GetTagItem(SpanTags.Status));
+        Assert.Equal(499, span.GetTagItem(SpanTags.HttpResponseStatusCode));
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<T?> probe)
+        where T : class
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new Xunit.Sdk.XunitException("the span never finished");
+    }
+
+    [Fact]
     public async Task RazorPage_IsNamedAfterThePage()
     {
         await using var factory = TestHosts.Pages(Sampled);

@@ -98,5 +98,42 @@ public sealed class TracingOptions
     /// </summary>
     public bool AddMiddlewareAutomatically { get; set; } = true;
 
+    /// <summary>
+    /// Log one tree per finished transaction (op, name, duration, status, children indented) at
+    /// Information level, category <c>TraceMiddleware.Console</c>. <see langword="null"/> (the default):
+    /// only when no <see cref="Dsn"/> is set and the host environment is Development;
+    /// <see langword="true"/>: always; <see langword="false"/>: never.
+    /// </summary>
+    public bool? ConsoleExporter { get; set; }
+
+    /// <summary>
+    /// How many finished transactions may wait for the exporters. When the queue is full, new ones are
+    /// dropped and counted (a request never waits). At least 1; default <see cref="DefaultExportQueueCapacity"/>.
+    /// </summary>
+    public int ExportQueueCapacity { get; set; } = DefaultExportQueueCapacity;
+
+    /// <summary>The most transactions handed to the exporters in one batch. At least 1; default <see cref="DefaultExportBatchSize"/>.</summary>
+    public int ExportBatchSize { get; set; } = DefaultExportBatchSize;
+
+    /// <summary>
+    /// How long host shutdown waits for the queued transactions to be exported before the exporters are
+    /// cancelled. Longer than zero and at most <see cref="MaxShutdownTimeoutSeconds"/> seconds; default
+    /// <see cref="DefaultShutdownTimeoutSeconds"/> seconds. In configuration a time span, <c>"00:00:03"</c>
+    /// (a bare number is refused: .NET would read <c>3</c> as three days).
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(DefaultShutdownTimeoutSeconds);
+
+    /// <summary>The default of <see cref="ExportQueueCapacity"/>.</summary>
+    public const int DefaultExportQueueCapacity = 1000;
+
+    /// <summary>The default of <see cref="ExportBatchSize"/>.</summary>
+    public const int DefaultExportBatchSize = 100;
+
+    /// <summary>The default of <see cref="ShutdownTimeout"/>, in seconds.</summary>
+    public const int DefaultShutdownTimeoutSeconds = 3;
+
+    /// <summary>The longest <see cref="ShutdownTimeout"/> accepted, in seconds (one hour).</summary>
+    public const int MaxShutdownTimeoutSeconds = 3600;
+
     internal List<string> ConfigurationErrors { get; } = [];
 }

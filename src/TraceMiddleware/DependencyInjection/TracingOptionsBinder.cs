@@ -43,6 +43,45 @@ internal static class TracingOptionsBinder
         BindBool(section, prefix, nameof(TracingOptions.InstrumentAllHttpClients), errors, v => options.InstrumentAllHttpClients = v);
         BindBool(section, prefix, nameof(TracingOptions.AddMiddlewareAutomatically), errors, v => options.AddMiddlewareAutomatically = v);
 
+        if (section[nameof(TracingOptions.ConsoleExporter)] is { } console)
+        {
+            if (console.Length == 0)
+            {
+                options.ConsoleExporter = null;
+            }
+            else if (bool.TryParse(console, out var value))
+            {
+                options.ConsoleExporter = value;
+            }
+            else
+            {
+                errors.Add($"{prefix}{nameof(TracingOptions.ConsoleExporter)}: '{console}' is not true or false; leave it empty for the default (Development without a DSN only).");
+            }
+        }
+
+        BindInt(section, prefix, nameof(TracingOptions.ExportQueueCapacity), errors, v => options.ExportQueueCapacity = v);
+        BindInt(section, prefix, nameof(TracingOptions.ExportBatchSize), errors, v => options.ExportBatchSize = v);
+
+        if (section[nameof(TracingOptions.ShutdownTimeout)] is { Length: > 0 } timeout)
+        {
+            if (IsWholeNumber(timeout))
+            {
+                // TimeSpan.Parse reads "3" as three days: a bare number is almost certainly meant as seconds.
+                var example = int.TryParse(timeout, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds <= TracingOptions.MaxShutdownTimeoutSeconds
+                    ? $"{TimeSpan.FromSeconds(seconds):c} for {seconds} seconds"
+                    : "00:00:03 for three seconds";
+                errors.Add($"{prefix}{nameof(TracingOptions.ShutdownTimeout)}: '{timeout}' has no unit; write a time span such as {example}.");
+            }
+            else if (TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out var value))
+            {
+                options.ShutdownTimeout = value;
+            }
+            else
+            {
+                errors.Add($"{prefix}{nameof(TracingOptions.ShutdownTimeout)}: '{timeout}' is not a time span; write hh:mm:ss such as 00:00:03.");
+            }
+        }
+
         var targets = section.GetSection(nameof(TracingOptions.TracePropagationTargets));
         if (targets.Exists())
         {
@@ -89,6 +128,42 @@ internal static class TracingOptionsBinder
         {
             set(value.Length == 0 ? null : value);
         }
+    }
+
+    private static void BindInt(IConfiguration section, string prefix, string key, List<string> errors, Action<int> set)
+    {
+        if (section[key] is not { Length: > 0 } value)
+        {
+            return;
+        }
+
+        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+        {
+            set(parsed);
+        }
+        else
+        {
+            errors.Add($"{prefix}{key}: '{value}' is not a whole number.");
+        }
+    }
+
+    private static bool IsWholeNumber(string value)
+    {
+        var text = value.AsSpan().Trim();
+        if (text.Length == 0)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsAsciiDigit(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void BindBool(IConfiguration section, string prefix, string key, List<string> errors, Action<bool> set)

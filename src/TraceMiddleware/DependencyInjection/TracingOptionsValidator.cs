@@ -43,6 +43,25 @@ internal sealed class TracingOptionsValidator : IValidateOptions<TracingOptions>
             errors.Add($"{p}{nameof(TracingOptions.UnsampledHttpMethods)}: the list is null; use an empty list to sample every method.");
         }
 
+        if (options.ExportQueueCapacity < 1)
+        {
+            errors.Add($"{p}{nameof(TracingOptions.ExportQueueCapacity)}: {options.ExportQueueCapacity} is less than 1; it is how many finished transactions may wait for the exporters (default {TracingOptions.DefaultExportQueueCapacity}).");
+        }
+
+        if (options.ExportBatchSize < 1)
+        {
+            errors.Add($"{p}{nameof(TracingOptions.ExportBatchSize)}: {options.ExportBatchSize} is less than 1; it is the most transactions sent in one batch (default {TracingOptions.DefaultExportBatchSize}).");
+        }
+
+        if (options.ShutdownTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{p}{nameof(TracingOptions.ShutdownTimeout)}: {options.ShutdownTimeout:c} is not longer than zero; use a time span such as 00:00:0{TracingOptions.DefaultShutdownTimeoutSeconds}.");
+        }
+        else if (options.ShutdownTimeout > TimeSpan.FromSeconds(TracingOptions.MaxShutdownTimeoutSeconds))
+        {
+            errors.Add($"{p}{nameof(TracingOptions.ShutdownTimeout)}: {options.ShutdownTimeout:c} is longer than the limit of {TimeSpan.FromSeconds(TracingOptions.MaxShutdownTimeoutSeconds):c}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -4,8 +4,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TraceMiddleware.DependencyInjection;
+using TraceMiddleware.Export;
+using TraceMiddleware.Export.Console;
 using TraceMiddleware.Http;
 using TraceMiddleware.Tracing;
 
@@ -18,7 +21,8 @@ public static class TracingServiceCollectionExtensions
     /// Adds tracing with the settings of the <c>Tracing</c> configuration section (appsettings.json,
     /// environment variables such as <c>Tracing__Dsn</c>). Wires everything: the middleware at the start of
     /// the pipeline, the trace handler on every <c>IHttpClientFactory</c> client, the guard on .NET's own
-    /// header injection, <see cref="SentryTracer"/> and the tag helper's services.
+    /// header injection, <see cref="SentryTracer"/>, the tag helper's services, and the background export
+    /// of finished transactions (the console tree in Development without a DSN; see <c>AddTraceExporter</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The service collection.</returns>
@@ -85,9 +89,33 @@ public static class TracingServiceCollectionExtensions
             sp.GetService<IHostEnvironment>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new SentryTracer(sp.GetRequiredService<TracingRuntime>()));
+        services.TryAddSingleton(sp => new TraceExportService(() => CreateExportPipeline(sp)));
+        services.AddHostedService(sp => sp.GetRequiredService<TraceExportService>());
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TracingStartupFilter>());
         services.AddHttpClient();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, TracingHandlerBuilderFilter>());
         return registration;
+    }
+
+    /// <summary>
+    /// The exporters are chosen once the options are known: the ones registered with
+    /// <c>AddTraceExporter</c>, then the built-in ones the settings ask for.
+    /// </summary>
+    private static ExportPipeline CreateExportPipeline(IServiceProvider services)
+    {
+        var runtime = services.GetRequiredService<TracingRuntime>();
+        var exporters = new List<ITraceExporter>(services.GetServices<ITraceExporter>());
+
+        // SENTRY EXPORTER: when Dsn is set, the Sentry exporter is registered here (wired after the
+        // Export/Sentry merge), for example:
+        //     if (runtime.Dsn is { } dsn) { exporters.Insert(0, new SentryTraceExporter(dsn, ...)); }
+
+        var development = services.GetService<IHostEnvironment>()?.IsDevelopment() == true;
+        if (runtime.Options.ConsoleExporter ?? (runtime.Dsn is null && development))
+        {
+            exporters.Add(new ConsoleTraceExporter(services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+        }
+
+        return new ExportPipeline(runtime, exporters);
     }
 }

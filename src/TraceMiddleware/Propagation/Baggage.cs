@@ -231,7 +231,7 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
     /// <summary>
     /// The <c>baggage</c> value for an outgoing request, merged with one the app already set on it:
     /// the app's non-<c>sentry-</c> members first, in its order and with its raw text kept when that text
-    /// is plain printable ASCII; then, when <paramref name="dsc"/> has entries, its <c>sentry-</c> members,
+    /// is valid W3C baggage; then, when <paramref name="dsc"/> has entries, its <c>sentry-</c> members,
     /// which replace any the app set (with no DSC the app's own <c>sentry-</c> members stay); then the
     /// <paramref name="thirdParty"/> members whose key the app did not set. Members the app set invalidly
     /// are dropped. Within <see cref="MaxBytes"/> and <see cref="MaxMembers"/>, skipping what does not fit.
@@ -264,7 +264,7 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
                     }
 
                     (appKeys ??= []).Add(key);
-                    if (IsPlainAscii(reader.RawKey) && IsPlainAscii(reader.RawValue))
+                    if (IsToken(reader.RawKey) && IsValidRawValue(reader.RawValue))
                     {
                         Append(buffer, ref length, ref count, default, reader.RawKey, reader.RawValue, encode: false);
                     }
@@ -365,17 +365,62 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
 
     // Raw app text is kept only when it cannot smuggle anything into the header: no control characters
     // (CR/LF above all) and nothing outside ASCII.
-    private static bool IsPlainAscii(ReadOnlySpan<char> s)
+    /// <summary>
+    /// Whether the app's raw key is a W3C token (RFC 9110 tchar), so it can be sent as it is.
+    /// </summary>
+    private static bool IsToken(ReadOnlySpan<char> s)
     {
         for (var i = 0; i < s.Length; i++)
         {
-            if (s[i] is < ' ' or > '~')
+            var c = s[i];
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~'))
+            {
+                return false;
+            }
+        }
+
+        return s.Length > 0;
+    }
+
+    /// <summary>
+    /// Whether the app's raw value is valid W3C text, <c>value *( OWS ";" OWS key [ OWS "=" OWS value ] )</c>
+    /// with baggage octets only, so it can be sent as it is. Anything else (a space inside a value, quotes,
+    /// backslashes, control or non-ASCII characters) is decoded and percent-encoded again.
+    /// </summary>
+    private static bool IsValidRawValue(ReadOnlySpan<char> s)
+    {
+        var semicolon = s.IndexOf(';');
+        if (!IsBaggageOctets(semicolon < 0 ? s : s[..semicolon].TrimEnd(" \t")))
+        {
+            return false;
+        }
+
+        while (semicolon >= 0)
+        {
+            s = s[(semicolon + 1)..];
+            semicolon = s.IndexOf(';');
+            var property = (semicolon < 0 ? s : s[..semicolon]).Trim(" \t");
+            var equals = property.IndexOf('=');
+            if (equals < 0 ? !IsToken(property) : !IsToken(property[..equals].TrimEnd(" \t")) || !IsBaggageOctets(property[(equals + 1)..].TrimStart(" \t")))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    private static bool IsBaggageOctets(ReadOnlySpan<char> s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] is <= ' ' or > '~' or '"' or ',' or ';' or '\\')
+            {
+                return false;
+            }
+        }
+
+        return s.Length > 0;
     }
 
     private static void Append(

@@ -48,26 +48,7 @@ internal sealed class IncomingTrace
                 return null;
             }
 
-            var members = Baggage.Parse(baggage);
-            var dsc = DynamicSamplingContext.FromBaggage(members);
-            if (!OrgMatches(dsc.OrgId, localOrgId, strictOrgCheck))
-            {
-                outcome = ContinuationOutcome.OrgMismatch;
-                return null;
-            }
-
-            outcome = ContinuationOutcome.ContinuedFromSentryTrace;
-            return new IncomingTrace
-            {
-                TraceId = header.TraceIdValue,
-                ParentSpanId = header.SpanIdValue,
-                HasParentSpanId = header.HasSpanId,
-                Sampled = header.Sampled,
-                Dsc = dsc,
-                ThirdPartyBaggage = members.ThirdPartyMembers(),
-                TraceState = ReadTraceState(tracestate),
-                Outcome = outcome,
-            };
+            return Continue(header.TraceIdValue, header.SpanIdValue, header.HasSpanId, header.Sampled, ContinuationOutcome.ContinuedFromSentryTrace, baggage, tracestate, localOrgId, strictOrgCheck, out outcome);
         }
 
         if (continueFromTraceparent && traceparent.Count > 0)
@@ -79,33 +60,49 @@ internal sealed class IncomingTrace
                 return null;
             }
 
-            var members = Baggage.Parse(baggage);
-            var dsc = DynamicSamplingContext.FromBaggage(members);
-            if (!OrgMatches(dsc.OrgId, localOrgId, strictOrgCheck))
-            {
-                outcome = ContinuationOutcome.OrgMismatch;
-                return null;
-            }
-
-            outcome = ContinuationOutcome.ContinuedFromTraceparent;
-            return new IncomingTrace
-            {
-                TraceId = parent.TraceIdValue,
-                ParentSpanId = parent.ParentIdValue,
-                HasParentSpanId = true,
-                Sampled = parent.Sampled,
-
-                // An OpenTelemetry caller sends no Sentry baggage: this service is then the head of
-                // the Sentry part of the trace and builds the DSC itself.
-                Dsc = dsc.IsEmpty ? null : dsc,
-                ThirdPartyBaggage = members.ThirdPartyMembers(),
-                TraceState = ReadTraceState(tracestate),
-                Outcome = outcome,
-            };
+            return Continue(parent.TraceIdValue, parent.ParentIdValue, true, parent.Sampled, ContinuationOutcome.ContinuedFromTraceparent, baggage, tracestate, localOrgId, strictOrgCheck, out outcome);
         }
 
         outcome = ContinuationOutcome.NoHeaders;
         return null;
+    }
+
+    private static IncomingTrace? Continue(
+        UInt128 traceId,
+        ulong parentSpanId,
+        bool hasParentSpanId,
+        bool? sampled,
+        ContinuationOutcome continued,
+        StringValues baggage,
+        StringValues tracestate,
+        string? localOrgId,
+        bool strictOrgCheck,
+        out ContinuationOutcome outcome)
+    {
+        var members = Baggage.Parse(baggage);
+        var dsc = DynamicSamplingContext.FromBaggage(members);
+        if (!OrgMatches(dsc.OrgId, localOrgId, strictOrgCheck))
+        {
+            outcome = ContinuationOutcome.OrgMismatch;
+            return null;
+        }
+
+        outcome = continued;
+        return new IncomingTrace
+        {
+            TraceId = traceId,
+            ParentSpanId = parentSpanId,
+            HasParentSpanId = hasParentSpanId,
+            Sampled = sampled,
+
+            // sentry-trace freezes the caller's DSC even when empty (Sentry's SDKs then send no Sentry
+            // baggage on). An OpenTelemetry caller sends none: this service is then the head of the Sentry
+            // part of the trace and builds the DSC itself.
+            Dsc = continued == ContinuationOutcome.ContinuedFromTraceparent && dsc.IsEmpty ? null : dsc,
+            ThirdPartyBaggage = members.ThirdPartyMembers(),
+            TraceState = ReadTraceState(tracestate),
+            Outcome = outcome,
+        };
     }
 
     private static string? ReadTraceState(StringValues tracestate)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace TraceMiddleware.Propagation;
@@ -17,6 +18,38 @@ internal static class TargetUrl
     public const int StackBufferLength = 256;
 
     private const string SchemeDelimiter = "://";
+
+    /// <summary>Decides on URL text; returns a result of the caller's choosing.</summary>
+    public delegate int Evaluator<TState>(ReadOnlySpan<char> urlText, TState state);
+
+    /// <summary>
+    /// Builds the URL text of <paramref name="uri"/> (on the stack, or in a pooled array when long) and
+    /// returns what <paramref name="evaluate"/> says of it; -1 when the URI has no URL text (relative).
+    /// </summary>
+    public static int Evaluate<TState>(Uri uri, TState state, Evaluator<TState> evaluate)
+    {
+        var length = GetLength(uri);
+        if (length < 0)
+        {
+            return -1;
+        }
+
+        char[]? rented = null;
+        Span<char> buffer = length <= StackBufferLength
+            ? stackalloc char[StackBufferLength]
+            : (rented = ArrayPool<char>.Shared.Rent(length));
+        try
+        {
+            return TryWrite(uri, buffer, out var written) ? evaluate(buffer[..written], state) : -1;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
 
     /// <summary>The number of characters <see cref="TryWrite"/> writes for <paramref name="uri"/>, or -1 for a relative URI.</summary>
     public static int GetLength(Uri uri)

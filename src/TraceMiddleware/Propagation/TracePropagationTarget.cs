@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
@@ -157,27 +156,7 @@ public sealed class TracePropagationTarget
     public bool IsMatch(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        var length = TargetUrl.GetLength(uri);
-        if (length < 0)
-        {
-            return false;
-        }
-
-        char[]? rented = null;
-        Span<char> buffer = length <= TargetUrl.StackBufferLength
-            ? stackalloc char[TargetUrl.StackBufferLength]
-            : (rented = ArrayPool<char>.Shared.Rent(length));
-        try
-        {
-            return TargetUrl.TryWrite(uri, buffer, out var written) && IsMatch(buffer[..written]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<char>.Shared.Return(rented);
-            }
-        }
+        return TargetUrl.Evaluate(uri, this, static (urlText, target) => target.IsMatch(urlText) ? 1 : 0) == 1;
     }
 
     /// <summary>Tests URL text already in the form <c>scheme://host[:port]/path</c>.</summary>

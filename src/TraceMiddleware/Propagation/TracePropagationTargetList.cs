@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
@@ -74,42 +73,20 @@ public sealed class TracePropagationTargetList : IReadOnlyList<TracePropagationT
             return false;
         }
 
-        var length = TargetUrl.GetLength(uri);
-        if (length < 0)
+        var index = TargetUrl.Evaluate(uri, targets, static (urlText, list) =>
         {
-            return false;
-        }
-
-        char[]? rented = null;
-        Span<char> buffer = length <= TargetUrl.StackBufferLength
-            ? stackalloc char[TargetUrl.StackBufferLength]
-            : (rented = ArrayPool<char>.Shared.Rent(length));
-        try
-        {
-            if (!TargetUrl.TryWrite(uri, buffer, out var written))
+            for (var i = 0; i < list.Length; i++)
             {
-                return false;
-            }
-
-            ReadOnlySpan<char> urlText = buffer[..written];
-            for (var i = 0; i < targets.Length; i++)
-            {
-                if (targets[i].IsMatch(urlText))
+                if (list[i].IsMatch(urlText))
                 {
-                    matched = targets[i];
-                    return true;
+                    return i;
                 }
             }
 
-            return false;
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<char>.Shared.Return(rented);
-            }
-        }
+            return -1;
+        });
+        matched = index >= 0 ? targets[index] : null;
+        return matched is not null;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using TraceMiddleware.Export;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Sampling;
 
@@ -15,6 +16,7 @@ internal sealed class TraceRoot
     public const string PropertyName = "TraceMiddleware.TraceRoot";
 
     private DynamicSamplingContext? _dsc;
+    private SpanBuffer? _spans;
 
     public TraceRoot(TracingRuntime runtime, Activity activity, SamplingDecision decision, IncomingTrace? incoming)
     {
@@ -47,6 +49,12 @@ internal sealed class TraceRoot
     public bool Recording { get; init; }
 
     public string SampleRandText { get; }
+
+    /// <summary>
+    /// The finished children of this root waiting for it to finish; created on first use, so a trace that
+    /// is not recorded never has one.
+    /// </summary>
+    public SpanBuffer Spans => _spans ?? LazyInitializer.EnsureInitialized(ref _spans, static () => new SpanBuffer());
 
     public IncomingTrace? Incoming { get; }
 

@@ -5,7 +5,8 @@ namespace TraceMiddleware.Tracing;
 
 /// <summary>
 /// Every log event of the package, with stable event ids (documented in the README's
-/// Troubleshooting section). Category: <c>TraceMiddleware</c>.
+/// Troubleshooting section). Category: <c>TraceMiddleware</c>; the development trace tree (2010):
+/// <c>TraceMiddleware.Console</c>.
 /// </summary>
 internal static partial class TracingLog
 {
@@ -23,4 +24,31 @@ internal static partial class TracingLog
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The TracesSampler threw; the span is not sampled.")]
     public static partial void SamplerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "The export queue is full ({Capacity} transactions): new transactions are dropped and counted until the exporters catch up. If this persists, raise ExportQueueCapacity or lower the sample rate.")]
+    public static partial void ExportQueueFull(ILogger logger, int capacity);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "The export queue accepts transactions again; {Dropped} transactions were dropped while it was full.")]
+    public static partial void ExportQueueRecovered(ILogger logger, long dropped);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Exporter {Exporter} failed; its batches are dropped until it succeeds again.")]
+    public static partial void ExporterFailed(ILogger logger, string exporter, Exception exception);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Exporter {Exporter} succeeded again; {Batches} batches ({Transactions} transactions) were dropped while it was failing.")]
+    public static partial void ExporterRecovered(ILogger logger, string exporter, long batches, long transactions);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Span {Span} finished after its transaction {Transaction}; it is dropped. Later such spans are counted, not logged: finish child spans before their transaction.")]
+    public static partial void LateSpanDropped(ILogger logger, string span, string transaction);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Shutdown: {Remaining} queued transactions were not exported within the ShutdownTimeout of {Timeout}.")]
+    public static partial void ShutdownFlushIncomplete(ILogger logger, int remaining, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Error, Message = "The transaction of root span {Span} could not be built; it is dropped.")]
+    public static partial void TransactionFailed(ILogger logger, string span, Exception exception);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Error, Message = "The export loop stopped unexpectedly; transactions are no longer exported.")]
+    public static partial void ExportLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Trace {TraceId}\n{Tree}")]
+    public static partial void ConsoleTree(ILogger logger, string traceId, string tree);
 }

@@ -23,6 +23,7 @@ public class Program
 
         app.MapGet("/api/orders/{id}", (string id) => SpanInfo.Current());
         app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
+        app.MapGet("/wait", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
         app.MapGet("/throw", IResult () => throw new InvalidOperationException("boom"));
 
         // Calls ?url= with a factory client (or a plain new HttpClient() with ?plain=true) and reports what the
@@ -34,10 +35,26 @@ public class Program
             return Results.Text(body, "application/json");
         });
 
+        // Two calls in a row from the same request: each must carry this request's trace.
+        app.MapGet("/fanout", async (string url, IHttpClientFactory factory) =>
+        {
+            var client = factory.CreateClient("downstream");
+            await client.GetStringAsync(url + "/1");
+            await client.GetStringAsync(url + "/2");
+            return Results.Ok();
+        });
+
         app.MapGet("/manual", (SentryTracer tracer) =>
         {
             using var span = tracer.StartSpan("INSERT INTO orders", "db.query");
             return SpanInfo.Current();
+        });
+
+        // What this request would pass on: the headers for a call and the browser's meta tags.
+        app.MapGet("/trace-out", (HttpContext context, SentryTracer tracer) =>
+        {
+            var headers = tracer.GetTraceHeaders();
+            return new TraceOut(headers.SentryTrace, headers.Baggage, headers.TraceParent, headers.TraceState, TraceMiddleware.AspNetCore.TraceMetaTags.Render(context));
         });
 
         app.MapControllers();
@@ -54,6 +71,8 @@ public sealed record SpanInfo(string? TraceId, string? SpanId, string? ParentSpa
         return new SpanInfo(a?.TraceId.ToHexString(), a?.SpanId.ToHexString(), a?.ParentSpanId.ToHexString(), a?.Recorded ?? false, a?.DisplayName);
     }
 }
+
+public sealed record TraceOut(string? SentryTrace, string? Baggage, string? TraceParent, string? TraceState, string Meta);
 
 [ApiController]
 [Route("api/customers")]

@@ -441,14 +441,15 @@ public class TraceSamplerTests
     }
 
     [Fact]
-    public void Decide_OptionsAtHeadWithoutConfig_IsNotSampled()
+    public void Decide_OptionsAtHeadWithoutConfig_StaysDeferred()
     {
-        // Act
+        // Act: with tracing off the method rule does not apply, as in Sentry's SDKs.
         var decision = TraceSampler.Decide(Head(0.3, method: "OPTIONS"));
 
         // Assert
-        Assert.False(decision.Sampled);
+        Assert.Null(decision.Sampled);
         Assert.Equal(0.3, decision.SampleRand);
+        Assert.Equal(SamplingDecisionSource.Deferred, decision.Source);
     }
 
     [Fact]

@@ -1,0 +1,107 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using TraceMiddleware.Tracing;
+
+namespace TraceMiddleware.Export;
+
+/// <summary>
+/// The bounded queue between request threads and the one background sender. Writers only ever
+/// <c>TryWrite</c>: a full queue drops the newest transaction and counts it, and a request never waits.
+/// A full queue and its recovery are logged once each, never per transaction.
+/// </summary>
+internal sealed class ExportQueue
+{
+    private readonly Channel<SentryTransaction> _channel;
+    private readonly ILogger _logger;
+    private long _dropped;
+    private long _droppedWhileFull;
+    private long _droppedAfterCompletion;
+    private int _full;
+    private volatile bool _completed;
+
+    public ExportQueue(int capacity, ILogger logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentNullException.ThrowIfNull(logger);
+        Capacity = capacity;
+        _logger = logger;
+
+        // Wait mode, not DropWrite: only then does TryWrite report a full queue, so the drop can be counted.
+        _channel = Channel.CreateBounded<SentryTransaction>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>Transactions waiting for the sender.</summary>
+    public int Count => _channel.Reader.Count;
+
+    /// <summary>Transactions dropped because the queue was full (since it was created).</summary>
+    public long DroppedCount => Interlocked.Read(ref _dropped);
+
+    /// <summary>Transactions that finished after shutdown had closed the queue.</summary>
+    public long DroppedAfterCompletionCount => Interlocked.Read(ref _droppedAfterCompletion);
+
+    public ChannelReader<SentryTransaction> Reader => _channel.Reader;
+
+    /// <summary>Queues <paramref name="transaction"/> without waiting.</summary>
+    /// <returns><see langword="false"/> when it was dropped (queue full, or closed by shutdown).</returns>
+    public bool TryEnqueue(SentryTransaction transaction)
+    {
+        if (_channel.Writer.TryWrite(transaction))
+        {
+            if (Volatile.Read(ref _full) != 0 && Interlocked.Exchange(ref _full, 0) != 0)
+            {
+                TracingLog.ExportQueueRecovered(_logger, Interlocked.Exchange(ref _droppedWhileFull, 0));
+            }
+
+            return true;
+        }
+
+        if (_completed)
+        {
+            Interlocked.Increment(ref _droppedAfterCompletion);
+            return false;
+        }
+
+        Interlocked.Increment(ref _dropped);
+        Interlocked.Increment(ref _droppedWhileFull);
+        if (Volatile.Read(ref _full) == 0 && Interlocked.Exchange(ref _full, 1) == 0)
+        {
+            TracingLog.ExportQueueFull(_logger, Capacity);
+        }
+
+        return false;
+    }
+
+    /// <summary>Takes what is queued, at most <paramref name="maxCount"/> transactions, without waiting.</summary>
+    public SentryTransaction[] TakeBatch(int maxCount)
+    {
+        var reader = _channel.Reader;
+        var count = Math.Min(maxCount, reader.Count);
+        if (count <= 0)
+        {
+            return [];
+        }
+
+        var batch = new SentryTransaction[count];
+        var taken = 0;
+        while (taken < count && reader.TryRead(out var transaction))
+        {
+            batch[taken++] = transaction;
+        }
+
+        return taken == count ? batch : batch[..taken];
+    }
+
+    /// <summary>Refuses every later transaction; the sender still drains what is queued.</summary>
+    public void Complete()
+    {
+        _completed = true;
+        _channel.Writer.TryComplete();
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace TraceMiddleware.Export;
+
+/// <summary>
+/// The finished child spans of one local root, kept on the root's state until the root finishes. Bounded by
+/// <see cref="SentryTransaction.MaxSpans"/>; once closed it keeps nothing, so a span that outlives its
+/// root is refused rather than held.
+/// </summary>
+internal sealed class SpanBuffer
+{
+    // One lock per transaction: only the spans of one request ever contend for it.
+    private readonly Lock _gate = new();
+    private List<Activity>? _spans;
+    private int _dropped;
+    private bool _closed;
+
+    /// <summary>Whether <see cref="Close"/> has run.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps a finished child, or counts it when the buffer already holds <see cref="SentryTransaction.MaxSpans"/>.
+    /// </summary>
+    /// <returns><see langword="false"/> when the root has already finished: the span is neither kept nor counted here.</returns>
+    public bool TryAdd(Activity span)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _spans ??= new List<Activity>(4);
+            if (_spans.Count < SentryTransaction.MaxSpans)
+            {
+                _spans.Add(span);
+            }
+            else
+            {
+                _dropped++;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Hands the kept spans over (in the order they finished) and refuses every later one.</summary>
+    public IReadOnlyList<Activity> Close(out int droppedCount)
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            var spans = _spans;
+            _spans = null;
+            droppedCount = _dropped;
+            return spans ?? (IReadOnlyList<Activity>)Array.Empty<Activity>();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using TraceMiddleware.Tracing;
+
+namespace TraceMiddleware.Export;
+
+/// <summary>
+/// Groups the finished spans of one host per local root: a child waits on its root's
+/// <see cref="SpanBuffer"/>, and when the root finishes the whole group becomes one
+/// <see cref="SentryTransaction"/> in the <see cref="ExportQueue"/>. Runs on the thread that stops the
+/// span, so it only takes a per-root lock and never waits.
+/// </summary>
+internal sealed class TransactionCollector
+{
+    private readonly ExportQueue _queue;
+    private readonly ILogger _logger;
+    private long _lateSpans;
+
+    public TransactionCollector(ExportQueue queue, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(logger);
+        _queue = queue;
+        _logger = logger;
+    }
+
+    /// <summary>Child spans that finished after their root (so after their transaction was queued), dropped.</summary>
+    public long LateSpanCount => Interlocked.Read(ref _lateSpans);
+
+    /// <summary>The <see cref="TracingRuntime.SpanStopped"/> hook.</summary>
+    public void OnSpanStopped(Activity span, TraceRoot root)
+    {
+        // Unsampled (or propagation-only) traces are never buffered.
+        if (!root.Recording)
+        {
+            return;
+        }
+
+        if (ReferenceEquals(span, root.Activity))
+        {
+            Complete(root);
+            return;
+        }
+
+        if (!span.Recorded)
+        {
+            return;
+        }
+
+        if (!root.Spans.TryAdd(span) && Interlocked.Increment(ref _lateSpans) == 1)
+        {
+            TracingLog.LateSpanDropped(_logger, span.DisplayName, root.Activity.DisplayName);
+        }
+    }
+
+    private void Complete(TraceRoot root)
+    {
+        var spans = root.Spans.Close(out var dropped);
+        var activity = root.Activity;
+        SentryTransaction transaction;
+        try
+        {
+            transaction = new SentryTransaction(
+                activity,
+                spans,
+                dropped,
+                root.GetDynamicSamplingContext(),
+                root.TransactionSource,
+                root.Runtime.Release,
+                root.Runtime.Environment,
+                reportParentSpanId: !root.SyntheticParent && activity.ParentSpanId != default);
+        }
+        catch (Exception exception)
+        {
+            // This runs inside Activity.Stop on the request's thread: a bug here must cost the trace, not the request.
+            TracingLog.TransactionFailed(_logger, activity.DisplayName, exception);
+            return;
+        }
+
+        _queue.TryEnqueue(transaction);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using TraceMiddleware.IntegrationTests.Infrastructure;
+using TraceMiddleware.Tracing;
+
+namespace TraceMiddleware.IntegrationTests;
+
+/// <summary>
+/// An OpenTelemetry TracerProvider listens process-wide, so this class runs alone: its AlwaysOn sampler
+/// must not change what the other tests observe.
+/// </summary>
+[Collection(nameof(ProcessWideListenerCollection))]
+public sealed class OpenTelemetryTests
+{
+    [Fact]
+    public async Task TracerProviderWithOurSource_ReceivesTheSameSpans_WithTheSameIds()
+    {
+        var exported = new List<Activity>();
+        using var provider = Sdk.CreateTracerProviderBuilder()
+            .AddSource(TraceMiddlewareActivitySource.Name)
+            .SetSampler(new AlwaysOnSampler())
+            .AddProcessor(new SimpleActivityExportProcessor(new CollectingExporter(exported)))
+            .Build();
+        await using var echo = await EchoServer.StartAsync();
+        await using var factory = TestHosts.Minimal(new() { ["Tracing:TracesSampleRate"] = "1" });
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/call?url={Uri.EscapeDataString(echo.BaseAddress + "x")}");
+        request.Headers.Add("sentry-trace", $"{traceId}-b7ad6b7169203331-1");
+
+        (await factory.CreateClient().SendAsync(request)).EnsureSuccessStatusCode();
+
+        var ours = SpanCollector.ForTrace(traceId).Select(Ids).OrderBy(x => x).ToList();
+        List<string> theirs;
+        lock (exported)
+        {
+            theirs = exported.Where(a => a.TraceId.ToHexString() == traceId).Select(Ids).OrderBy(x => x).ToList();
+        }
+
+        Assert.Equal(2, ours.Count);
+        Assert.Equal(ours, theirs);
+        Assert.Contains($"{traceId}/b7ad6b7169203331/", string.Join(";", theirs), StringComparison.Ordinal);
+    }
+
+    private static string Ids(Activity a) => $"{a.TraceId}/{a.ParentSpanId}/{a.SpanId}/{a.GetTagItem(SpanTags.Op)}";
+
+    private sealed class CollectingExporter(List<Activity> sink) : BaseExporter<Activity>
+    {
+        public override ExportResult Export(in Batch<Activity> batch)
+        {
+            lock (sink)
+            {
+                foreach (var activity in batch)
+                {
+                    sink.Add(activity);
+                }
+            }
+
+            return ExportResult.Success;
+        }
+    }
+}
+
+[CollectionDefinition(nameof(ProcessWideListenerCollection), DisableParallelization = true)]
+public sealed class ProcessWideListenerCollection;
