@@ -55,6 +55,28 @@ public sealed class BrowserStorefrontTests
         Assert.Contains(spans, a => a.Op() == "db.query" && a.DisplayName == "INSERT INTO transactions" && a.ParentSpanId == payments.SpanId);
     }
 
+    [Fact]
+    public async Task WithoutAnyDsn_ThePageStillContinuesTheTrace_AndItsFetchCarriesItToOrders()
+    {
+        // Arrange
+        await using var shop = await ShopUnderTest.StartAsync(standIn: null);
+
+        // Act
+        await using var browser = await BrowserSession.OpenAsync(shop.Links.Storefront!);
+        var (state, text) = await browser.PlaceOrderAsync();
+        var traceId = browser.MetaSentryTrace![..32];
+        var pageSpanId = browser.MetaSentryTrace[33..49];
+        var spans = await SpanCollector.WaitForTraceAsync(traceId, s => s.Any(a => a.DisplayName == "POST /charge"), "the payments server span");
+
+        // Assert: orders continued the page's trace under a span the browser made, not under the page span.
+        Assert.True(state == "done", $"the page shows '{text}'.\nbrowser:\n{browser.Diagnostics}");
+        var orders = Assert.Single(spans, a => a.Op() == "http.server" && a.DisplayName == "POST /api/orders");
+        Assert.Matches("^[0-9a-f]{16}$", orders.ParentSpanId.ToHexString());
+        Assert.NotEqual("0000000000000000", orders.ParentSpanId.ToHexString());
+        Assert.NotEqual(pageSpanId, orders.ParentSpanId.ToHexString());
+        Assert.DoesNotContain(spans, a => a.SpanId == orders.ParentSpanId);
+    }
+
     private static bool IsOrdersFetch(ReceivedSpan span) =>
         span.Op == "http.client" && span.Description is { } d && d.Contains("/api/orders", StringComparison.Ordinal) && d.StartsWith("POST", StringComparison.Ordinal);
 }

@@ -27,6 +27,7 @@ public sealed class DotnetToNodeServerTests
         var ourServer = await SpanCollector.WaitForSpanAsync(traceId, "http.server");
         var ourClient = await SpanCollector.WaitForSpanAsync(traceId, "http.client");
         var ourClientId = ourClient.SpanId.ToHexString();
+        var ourTransaction = await service.Exported.WaitForTransactionAsync(t => t.Root.TraceId.ToHexString() == traceId, Waits.Peer);
 
         // Assert: node's own report of its server span: our trace, our http.client span as parent.
         Assert.Equal("0000000000000000", report.Span.ParentSpanId);
@@ -46,5 +47,7 @@ public sealed class DotnetToNodeServerTests
         Assert.Equal("1", dsc["sample_rate"]);
         Assert.Matches(@"^0\.[0-9]{1,6}$|^0$", dsc["sample_rand"]);
         Assert.Equal(dsc.OrderBy(p => p.Key), nodeTransaction.DynamicSamplingContext.OrderBy(p => p.Key));
+        Assert.Equal(dsc.OrderBy(p => p.Key), ourTransaction.DynamicSamplingContext.Entries.OrderBy(p => p.Key));
+        Assert.Contains(ourClient, ourTransaction.Spans);
     }
 }

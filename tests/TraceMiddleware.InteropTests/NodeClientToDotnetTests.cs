@@ -25,6 +25,7 @@ public sealed class NodeClientToDotnetTests
         var nodeTransaction = await standIn.WaitForTransactionAsync(t => t.TraceId == node.TraceId && t.Op == "task", "node-client transaction");
         var ourServer = await SpanCollector.WaitForSpanAsync(node.TraceId, "http.server");
         var ourClient = await SpanCollector.WaitForSpanAsync(node.TraceId, "http.client");
+        var ourTransaction = await service.Exported.WaitForTransactionAsync(t => t.Root.TraceId.ToHexString() == node.TraceId, Waits.Peer);
 
         // Assert: the node fetch span, as node itself reported it, is our server span's parent.
         Assert.Equal(200, node.Status);
@@ -46,5 +47,7 @@ public sealed class NodeClientToDotnetTests
         Assert.Equal("node-client@1.0.0", nodeDsc["release"]);
         Assert.Equal(nodeDsc.OrderBy(p => p.Key), BaggageText.SentryMembers(forwarded["baggage"]).OrderBy(p => p.Key));
         Assert.Equal(nodeDsc.OrderBy(p => p.Key), BaggageText.SentryMembers(report.Received["baggage"]).OrderBy(p => p.Key));
+        Assert.Same(ourServer, ourTransaction.Root);
+        Assert.Equal(nodeDsc.OrderBy(p => p.Key), ourTransaction.DynamicSamplingContext.Entries.OrderBy(p => p.Key));
     }
 }

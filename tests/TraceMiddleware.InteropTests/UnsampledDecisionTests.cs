@@ -22,6 +22,8 @@ public sealed class UnsampledDecisionTests
         };
         var serviceB = await TracedService.StartAsync(settings);
         var serviceA = await TracedService.StartAsync(settings);
+        var exportedA = serviceA.Exported;
+        var exportedB = serviceB.Exported;
         var toB = serviceB.Orders(2, next: [new Uri(nodeServer.BaseAddress, "inventory/2")]);
 
         // Act
@@ -59,6 +61,8 @@ public sealed class UnsampledDecisionTests
         Assert.False(reportB.Span.Recorded);
         var ours = SpanCollector.ForTrace(node.TraceId);
         Assert.All(ours, a => Assert.False(a.Recorded, $"{a.Op()} '{a.DisplayName}' was recorded"));
+        Assert.Empty(exportedA.Transactions);
+        Assert.Empty(exportedB.Transactions);
         Assert.Empty(standIn.TransactionsOf(node.TraceId));
         Assert.DoesNotContain(standIn.Envelopes, e => e.DynamicSamplingContext.TryGetValue("trace_id", out var id) && id == node.TraceId);
     }

@@ -19,7 +19,11 @@ public static class StorefrontService
         builder.Services.AddRazorPages(o => o.RootDirectory = "/Storefront/Pages");
 
         var app = builder.Build();
+
+        // The bundle is a static file: served before the tracing middleware, it makes no trace of its
+        // own (Sentry's Node SDK also ignores static assets by default). Pages are traced.
         app.UseStaticFiles();
+        app.UseTracing();
         app.MapRazorPages();
         return app;
     }

@@ -5,10 +5,13 @@ using Shop;
 
 namespace TraceMiddleware.InteropTests.Infrastructure;
 
-/// <summary>The Shop sample's three services in this process, on ports the OS chose, sending to the stand-in.</summary>
+/// <summary>
+/// The Shop sample's three services in this process, on ports the OS chose: with a stand-in, every
+/// service and the page have a DSN pointing there; without one, nobody has a DSN (the sample's default).
+/// </summary>
 public static class ShopUnderTest
 {
-    public static async Task<ShopServices> StartAsync(SentryIngestStandIn standIn)
+    public static async Task<ShopServices> StartAsync(SentryIngestStandIn? standIn)
     {
         SpanCollector.EnsureStarted();
         return await ShopServices.StartAsync(new ShopSettings
@@ -19,6 +22,11 @@ public static class ShopUnderTest
             Configure = (name, builder) =>
             {
                 builder.Logging.ClearProviders();
+                if (standIn is null)
+                {
+                    return;
+                }
+
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     // One project per service, as one Sentry project per service would be.

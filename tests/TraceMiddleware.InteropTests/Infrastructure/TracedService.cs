@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TraceMiddleware.Export.InMemory;
 
 namespace TraceMiddleware.InteropTests.Infrastructure;
 
@@ -15,7 +16,7 @@ namespace TraceMiddleware.InteropTests.Infrastructure;
 /// An ASP.NET Core service of ours on a real loopback port, configured only by <c>AddTracing()</c> and
 /// settings. <c>GET /api/orders/{id}?next=URL&amp;plain=URL</c> calls each <c>next</c> with an
 /// <c>IHttpClientFactory</c> client and each <c>plain</c> with a <c>new HttpClient()</c>, in that order,
-/// and answers a <see cref="ServiceReport"/>.
+/// and answers a <see cref="ServiceReport"/>. What it exports is kept in <see cref="Exported"/>.
 /// </summary>
 public sealed class TracedService : IAsyncDisposable
 {
@@ -30,6 +31,9 @@ public sealed class TracedService : IAsyncDisposable
     /// <summary>http://127.0.0.1:PORT/</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The transactions this service exported (kept after it is disposed, which flushes).</summary>
+    public InMemoryTraceExporter Exported => _app.Services.GetRequiredService<InMemoryTraceExporter>();
+
     public static async Task<TracedService> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         SpanCollector.EnsureStarted();
@@ -38,6 +42,7 @@ public sealed class TracedService : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddTracing();
+        builder.Services.AddInMemoryTraceExporter();
 
         var app = builder.Build();
         app.MapGet("/api/orders/{id}", async (string id, HttpContext context, IHttpClientFactory factory) =>

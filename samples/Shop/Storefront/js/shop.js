@@ -4,9 +4,14 @@ import * as Sentry from '@sentry/browser';
 
 const config = JSON.parse(document.getElementById('shop-config').textContent);
 
+// Sentry's browser SDK (10.x) sets up its integrations only when it has a transport, that is a DSN:
+// without one it would neither continue the page's trace nor add trace headers to fetch. So with no DSN
+// configured the page gets a placeholder DSN and a transport that sends nothing anywhere.
+const offline = !config.dsn;
+
 Sentry.init({
-  // Without a DSN the SDK still starts spans and sends trace headers; it just sends no events.
-  dsn: config.dsn ?? undefined,
+  dsn: offline ? 'http://offline@localhost/0' : config.dsn,
+  ...(offline && { transport: (options) => Sentry.createTransport(options, async () => ({})) }),
   // Reads <meta name="sentry-trace"> and <meta name="baggage"> and continues the server's trace.
   integrations: [Sentry.browserTracingIntegration()],
   tracesSampleRate: 1,
