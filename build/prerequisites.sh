@@ -21,7 +21,27 @@ ensure_js_peers() {
   fi
 }
 
+# Debian's Chromium, driven headless by playwright-core for the browser interop test. Playwright's own
+# browser download is not used: the system package is the one every machine can install.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    return
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: /usr/bin/chromium is required for the browser interop test; install it as root (Debian: apt-get update && apt-get install -y chromium)" >&2
+    exit 1
+  fi
+  echo "Installing Chromium (apt-get install chromium)..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "error: apt-get installed no /usr/bin/chromium; install it by hand (Debian: apt-get install -y chromium)" >&2
+    exit 1
+  fi
+}
+
 ensure_prerequisites() {
   require_dotnet
   ensure_js_peers
+  ensure_chromium
 }

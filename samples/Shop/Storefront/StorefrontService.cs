@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Shop.Storefront;
+
+/// <summary>
+/// Service A of the seed: Razor Pages whose layout hands the trace to Sentry's browser SDK through
+/// <c>&lt;sentry-trace-meta /&gt;</c>; the page's button places an order with <c>fetch</c>.
+/// </summary>
+public static class StorefrontService
+{
+    /// <summary>Adds the storefront's services to <paramref name="builder"/> and builds it.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddTracing();
+
+        // The pages live in this service's folder of a project that holds all three services.
+        builder.Services.AddRazorPages(o => o.RootDirectory = "/Storefront/Pages");
+
+        var app = builder.Build();
+
+        // The bundle is a static file: served before the tracing middleware, it makes no trace of its
+        // own (Sentry's Node SDK also ignores static assets by default). Pages are traced.
+        app.UseStaticFiles();
+        app.UseTracing();
+        app.MapRazorPages();
+        return app;
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Shop;
+
+namespace TraceMiddleware.InteropTests.Infrastructure;
+
+/// <summary>
+/// The Shop sample's three services in this process, on ports the OS chose: with a stand-in, every
+/// service and the page have a DSN pointing there; without one, nobody has a DSN (the sample's default).
+/// </summary>
+public static class ShopUnderTest
+{
+    public static async Task<ShopServices> StartAsync(SentryIngestStandIn? standIn)
+    {
+        SpanCollector.EnsureStarted();
+        return await ShopServices.StartAsync(new ShopSettings
+        {
+            StorefrontUrl = "http://127.0.0.1:0",
+            OrdersUrl = "http://127.0.0.1:0",
+            PaymentsUrl = "http://127.0.0.1:0",
+            Configure = (name, builder) =>
+            {
+                builder.Logging.ClearProviders();
+                if (standIn is null)
+                {
+                    return;
+                }
+
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    // One project per service, as one Sentry project per service would be.
+                    ["Tracing:Dsn"] = standIn.Dsn(name, ProjectOf(name)),
+                    ["Shop:BrowserDsn"] = standIn.Dsn("browser", 9),
+                });
+            },
+        });
+    }
+
+    private static int ProjectOf(string service) => service switch
+    {
+        ShopServices.StorefrontName => 11,
+        ShopServices.OrdersName => 12,
+        _ => 13,
+    };
+}
