@@ -1,4 +1,7 @@
 using System.Globalization;
+using TraceMiddleware.Export;
+using TraceMiddleware.Export.Console;
+using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Sampling;
 using TraceMiddleware.Tracing;
@@ -29,10 +32,41 @@ internal static class TracingDiagnostics
         return "off, propagation only (no TracesSampleRate or TracesSampler): trace headers flow, no span is recorded";
     }
 
-    /// <summary>Where spans go, such as <c>Sentry DSN set (o1.ingest.sentry.io, project 42)</c>.</summary>
-    public static string DescribeExporters(TracingRuntime runtime) => runtime.Dsn is { } dsn
-        ? $"Sentry DSN set ({dsn.EnvelopeEndpoint.Authority}, project {dsn.ProjectId})"
-        : "no DSN set: nothing is sent to Sentry";
+    /// <summary>
+    /// Where spans go, from the exporters the pipeline really has, such as
+    /// <c>Sentry DSN set (o1.ingest.sentry.io, project 42)</c> or <c>no DSN set: the console (one tree per transaction)</c>.
+    /// </summary>
+    public static string DescribeExporters(TracingRuntime runtime, IReadOnlyList<ITraceExporter> exporters)
+    {
+        var parts = new List<string>(exporters.Count + 1);
+        if (runtime.Dsn is { } dsn)
+        {
+            parts.Add($"Sentry DSN set ({dsn.EnvelopeEndpoint.Authority}, project {dsn.ProjectId})");
+        }
+        else
+        {
+            parts.Add("no DSN set");
+        }
+
+        for (var i = 0; i < exporters.Count; i++)
+        {
+            switch (exporters[i])
+            {
+                case SentryTraceExporter:
+                    break;
+                case ConsoleTraceExporter:
+                    parts.Add("the console (one tree per transaction)");
+                    break;
+                default:
+                    parts.Add(exporters[i].GetType().Name);
+                    break;
+            }
+        }
+
+        return parts.Count == 1 && runtime.Dsn is null
+            ? "no DSN set and no exporter: nothing is sent"
+            : string.Join(", ", parts);
+    }
 
     /// <summary>The propagation targets in words, saying when they are the default.</summary>
     public static string DescribeTargets(TracingRuntime runtime) => runtime.Options.TracePropagationTargets is null

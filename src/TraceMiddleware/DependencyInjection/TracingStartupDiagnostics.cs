@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using TraceMiddleware.Export;
 using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.DependencyInjection;
@@ -10,18 +11,25 @@ namespace TraceMiddleware.DependencyInjection;
 internal sealed class TracingStartupDiagnostics : IHostedService
 {
     private readonly TracingRuntime _runtime;
+    private readonly TraceExportService _export;
 
-    public TracingStartupDiagnostics(TracingRuntime runtime) => _runtime = runtime;
+    public TracingStartupDiagnostics(TracingRuntime runtime, TraceExportService export)
+    {
+        _runtime = runtime;
+        _export = export;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Log(_runtime);
+        // The export pipeline was built in StartingAsync, before any StartAsync: it names the real exporters.
+        var exporters = _export.Pipeline?.Exporters.Select(e => e.Exporter).ToArray() ?? [];
+        Log(_runtime, exporters);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    internal static void Log(TracingRuntime runtime)
+    internal static void Log(TracingRuntime runtime, IReadOnlyList<ITraceExporter> exporters)
     {
         var options = runtime.Options;
         if (!runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
@@ -32,7 +40,7 @@ internal sealed class TracingStartupDiagnostics : IHostedService
         TracingDiagnosticsLog.Started(
             runtime.Logger,
             TracingDiagnostics.DescribeSampling(options),
-            TracingDiagnostics.DescribeExporters(runtime),
+            TracingDiagnostics.DescribeExporters(runtime, exporters),
             TracingDiagnostics.DescribeTargets(runtime),
             TracingDiagnostics.DescribeTraceparent(options),
             TracingDiagnostics.DescribeTrust(options),

@@ -40,6 +40,14 @@ public static class SpanStatus
         _ => InternalError,
     };
 
+    /// <summary>
+    /// The status a finished span is reported with: the one this package set, else <c>internal_error</c>
+    /// for an activity marked <see cref="ActivityStatusCode.Error"/>, else <c>ok</c>.
+    /// </summary>
+    internal static string Of(Activity activity) =>
+        activity.GetTagItem(SpanTags.Status) as string
+        ?? (activity.Status == ActivityStatusCode.Error ? InternalError : Ok);
+
     /// <summary>Writes <paramref name="status"/> on the activity as the Sentry status and the matching <see cref="ActivityStatusCode"/>.</summary>
     internal static void Set(Activity activity, string status)
     {

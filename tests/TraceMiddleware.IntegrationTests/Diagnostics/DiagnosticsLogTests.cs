@@ -52,7 +52,7 @@ public sealed class DiagnosticsLogTests
 
         var message = Assert.Single(logs.Event(4101)).Message;
         Assert.Contains("Sampling: off, propagation only (no TracesSampleRate or TracesSampler): trace headers flow, no span is recorded.", message, StringComparison.Ordinal);
-        Assert.Contains("Spans: no DSN set: nothing is sent to Sentry.", message, StringComparison.Ordinal);
+        Assert.Contains("Spans: no DSN set and no exporter: nothing is sent.", message, StringComparison.Ordinal);
         Assert.Contains("Trace headers go to: localhost (any port), 127.0.0.1 (any port), [::1] (any port) (the default: loopback only).", message, StringComparison.Ordinal);
         Assert.Contains("traceparent: sent off, continued from incoming requests on.", message, StringComparison.Ordinal);
         Assert.Contains("Incoming trace headers: honoured only when TrustIncomingTraceHeaders says so.", message, StringComparison.Ordinal);

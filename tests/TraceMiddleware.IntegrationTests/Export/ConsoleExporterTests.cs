@@ -37,7 +37,7 @@ public sealed class ConsoleExporterTests
         Assert.Equal(3, lines.Length);
         Assert.Equal($"Trace {traceId}", lines[0]);
         Assert.Matches(@"^http\.server  GET /manual  \d+\.\d ms  ok$", lines[1]);
-        Assert.Matches(@"^  db\.query  INSERT INTO orders  \d+\.\d ms  unset$", lines[2]);
+        Assert.Matches(@"^  db\.query  INSERT INTO orders  \d+\.\d ms  ok$", lines[2]);
     }
 
     [Theory]

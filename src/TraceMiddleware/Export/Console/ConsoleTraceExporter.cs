@@ -120,16 +120,9 @@ internal sealed class ConsoleTraceExporter : ITraceExporter
             .Append(span.Duration.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture))
             .Append(" ms")
             .Append(Indent);
-        AppendSafe(text, StatusOf(span));
+        AppendSafe(text, SpanStatus.Of(span));
     }
 
-    private static string StatusOf(Activity span) =>
-        span.GetTagItem(SpanTags.Status) as string ?? span.Status switch
-        {
-            ActivityStatusCode.Ok => SpanStatus.Ok,
-            ActivityStatusCode.Error => span.StatusDescription is { Length: > 0 } description ? description : SpanStatus.InternalError,
-            _ => "unset",
-        };
 
     // Names can carry request data: a line break in one must not forge a line of the tree.
     private static void AppendSafe(StringBuilder text, string value)

@@ -224,8 +224,7 @@ internal sealed class EnvelopeWriter
     {
         // A span of another ActivitySource carries no sentry.op; its operation name still says what made it.
         json.WriteString(OpName, activity.GetTagItem(SpanTags.Op) as string ?? activity.OperationName);
-        json.WriteString(StatusName, activity.GetTagItem(SpanTags.Status) as string
-            ?? (activity.Status == ActivityStatusCode.Error ? SpanStatus.InternalError : SpanStatus.Ok));
+        json.WriteString(StatusName, SpanStatus.Of(activity));
         json.WriteString(OriginName, activity.GetTagItem(SpanTags.Origin) as string ?? DefaultOrigin);
     }
 

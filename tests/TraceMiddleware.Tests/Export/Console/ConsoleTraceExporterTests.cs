@@ -54,9 +54,9 @@ public sealed class ConsoleTraceExporterTests
         Assert.Equal(
             """
             http.server  GET /orders/{id}  25.0 ms  ok
-              db.query  SELECT 1  3.2 ms  unset
+              db.query  SELECT 1  3.2 ms  ok
               http.client  GET http://127.0.0.1:5000/x  10.0 ms  not_found
-                default  resolve  1.0 ms  unset
+                default  resolve  1.0 ms  ok
             """.ReplaceLineEndings("\n"),
             tree);
     }
@@ -70,7 +70,7 @@ public sealed class ConsoleTraceExporterTests
 
         var tree = ConsoleTraceExporter.FormatTree(Tx(root, [orphan]));
 
-        Assert.Equal(["task  job  5.0 ms  unset", "  db.query  orphan  1.0 ms  unset"], tree.Split('\n'));
+        Assert.Equal(["task  job  5.0 ms  ok", "  db.query  orphan  1.0 ms  ok"], tree.Split('\n'));
     }
 
     [Fact]
@@ -84,17 +84,20 @@ public sealed class ConsoleTraceExporterTests
     }
 
     [Fact]
-    public void FormatTree_ActivityStatus_IsUsedWhenThereIsNoSentryStatus()
+    public void FormatTree_WithoutASentryStatus_ShowsWhatSentryIsSent()
     {
+        // A free-form error description is not a Sentry status: the envelope says internal_error, and so does the tree.
         var root = Span("job", "task", null, 0, 5);
-        root.SetStatus(ActivityStatusCode.Error, "deadline_exceeded");
+        root.SetStatus(ActivityStatusCode.Error, "database timed out");
         var child = Span("child", "task", root, 1, 1);
         child.SetStatus(ActivityStatusCode.Ok);
+        var unset = Span("unset", "task", root, 2, 1);
 
-        var lines = ConsoleTraceExporter.FormatTree(Tx(root, [child])).Split('\n');
+        var lines = ConsoleTraceExporter.FormatTree(Tx(root, [child, unset])).Split('\n');
 
-        Assert.EndsWith("  deadline_exceeded", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("  internal_error", lines[0], StringComparison.Ordinal);
         Assert.EndsWith("  ok", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith("  ok", lines[2], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -139,6 +142,6 @@ public sealed class ConsoleTraceExporterTests
         var entries = logs.Entries.ToList();
         Assert.Equal(2, entries.Count);
         Assert.All(entries, e => Assert.Equal(("TraceMiddleware.Console", LogLevel.Information, 2010), (e.Category, e.Level, e.EventId.Id)));
-        Assert.Equal($"Trace {a.TraceId.ToHexString()}\ntask  a  1.0 ms  unset", entries[0].Message);
+        Assert.Equal($"Trace {a.TraceId.ToHexString()}\ntask  a  1.0 ms  ok", entries[0].Message);
     }
 }
