@@ -2,9 +2,11 @@
 // interop tests: node browser-order.mjs STOREFRONT_URL
 //
 // Line protocol, one JSON object per line on stdout:
-//   -> {"event":"loaded","sentryTrace":"…","baggage":"…"}  the page is loaded and its script ready
+//   -> {"event":"loaded","sentryTrace":"…","baggage":"…","serverTiming":"…"}  the page is loaded and its script ready
 //   <- "click" on stdin                                     press "Place order"
 //   -> {"event":"ordered","state":"done|failed","text":"…"} the page shows the outcome
+//   <- "forge DSN" on stdin                                 from the page, post an envelope for DSN to its tunnel
+//   -> {"event":"forged","status":400}                      the tunnel's answer
 //   <- "close" on stdin (or stdin ends)                     close the browser and exit
 // Console messages, page errors and failed requests of the page go to stderr.
 import { createInterface } from 'node:readline';
@@ -42,10 +44,15 @@ try {
   page.on('pageerror', (e) => console.error(`[pageerror] ${e.message}`));
   page.on('requestfailed', (r) => console.error(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
 
-  await page.goto(url, { waitUntil: 'load' });
+  const response = await page.goto(url, { waitUntil: 'load' });
   await page.waitForSelector('#place-order:enabled');
   const content = (name) => page.$eval(`meta[name="${name}"]`, (e) => e.content).catch(() => null);
-  send({ event: 'loaded', sentryTrace: await content('sentry-trace'), baggage: await content('baggage') });
+  send({
+    event: 'loaded',
+    sentryTrace: await content('sentry-trace'),
+    baggage: await content('baggage'),
+    serverTiming: response?.headers()['server-timing'] ?? null,
+  });
 
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
@@ -55,6 +62,15 @@ try {
       await page.waitForSelector('#order-status[data-state="done"], #order-status[data-state="failed"]');
       const status = page.locator('#order-status');
       send({ event: 'ordered', state: await status.getAttribute('data-state'), text: await status.textContent() });
+    } else if (command.startsWith('forge ')) {
+      const dsn = command.slice('forge '.length);
+      const status = await page.evaluate(async (forged) => {
+        const config = JSON.parse(document.getElementById('shop-config').textContent);
+        const body = `${JSON.stringify({ dsn: forged, sent_at: new Date().toISOString() })}\n{"type":"event"}\n{}`;
+        const answer = await fetch(config.tunnel, { method: 'POST', body });
+        return answer.status;
+      }, dsn);
+      send({ event: 'forged', status });
     } else if (command === 'close') {
       break;
     } else if (command.length > 0) {

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Shop.Storefront;
@@ -25,6 +27,30 @@ public static class StorefrontService
         app.UseStaticFiles();
         app.UseTracing();
         app.MapRazorPages();
+        MapTunnel(app);
+
+        // The same page as plain HTML, without meta tags: Sentry's browser SDK then continues the trace
+        // from the Server-Timing header (Tracing:ServerTimingHeader in appsettings.json).
+        app.MapGet("/static", (IConfiguration configuration, ShopLinks links) =>
+            Results.Content(StaticPage.Html(BrowserConfig.From(configuration, links)), "text/html; charset=utf-8"));
         return app;
+    }
+
+    private static void MapTunnel(WebApplication app)
+    {
+        var configuration = app.Configuration;
+        if (BrowserConfig.BrowserDsn(configuration) is not { } browserDsn || BrowserConfig.TunnelPath(configuration) is not { } path)
+        {
+            return;
+        }
+
+        // The tunnel forwards to the service's own DSN; a separate browser DSN must be allowed by name.
+        app.MapSentryTunnel(path, o =>
+        {
+            if (browserDsn != configuration["Tracing:Dsn"])
+            {
+                o.AllowedDsns.Add(browserDsn);
+            }
+        });
     }
 }

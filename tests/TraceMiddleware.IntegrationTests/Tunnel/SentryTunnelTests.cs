@@ -26,7 +26,7 @@ public sealed class SentryTunnelTests
         Assert.Equal("POST", received.Method);
         Assert.Equal("/api/42/envelope/", received.PathAndQuery);
         Assert.Equal(body, received.Body);
-        Assert.Equal("text/plain; charset=UTF-8", received["content-type"]);
+        Assert.Equal("application/x-sentry-envelope", received["content-type"]);
         Assert.Null(received["content-encoding"]);
     }
 

@@ -10,12 +10,16 @@ public sealed class BrowserSession : IAsyncDisposable
 {
     private readonly NodeProcess _node;
 
-    private BrowserSession(NodeProcess node, string? sentryTrace, string? baggage)
+    private BrowserSession(NodeProcess node, string? sentryTrace, string? baggage, string? serverTiming)
     {
         _node = node;
         MetaSentryTrace = sentryTrace;
         MetaBaggage = baggage;
+        ServerTiming = serverTiming;
     }
+
+    /// <summary>The page response's <c>Server-Timing</c> header, as the browser received it.</summary>
+    public string? ServerTiming { get; }
 
     /// <summary>The page's <c>&lt;meta name="sentry-trace"&gt;</c> content.</summary>
     public string? MetaSentryTrace { get; }
@@ -41,7 +45,7 @@ public sealed class BrowserSession : IAsyncDisposable
         try
         {
             var loaded = await node.ReadMessageAsync("the loaded page", Waits.Browser + Waits.Exit);
-            return new BrowserSession(node, Text(loaded, "sentryTrace"), Text(loaded, "baggage"));
+            return new BrowserSession(node, Text(loaded, "sentryTrace"), Text(loaded, "baggage"), Text(loaded, "serverTiming"));
         }
         catch
         {
@@ -56,6 +60,14 @@ public sealed class BrowserSession : IAsyncDisposable
         await _node.SendAsync("click");
         var ordered = await _node.ReadMessageAsync("the order's outcome", Waits.Browser + Waits.Exit);
         return (Text(ordered, "state") ?? "?", Text(ordered, "text") ?? string.Empty);
+    }
+
+    /// <summary>From the page, posts an envelope whose header names <paramref name="dsn"/> to the page's tunnel; returns the HTTP status.</summary>
+    public async Task<int> PostForgedEnvelopeAsync(string dsn)
+    {
+        await _node.SendAsync("forge " + dsn);
+        var forged = await _node.ReadMessageAsync("the tunnel's answer", Waits.Browser + Waits.Exit);
+        return forged.GetProperty("status").GetInt32();
     }
 
     public async ValueTask DisposeAsync()

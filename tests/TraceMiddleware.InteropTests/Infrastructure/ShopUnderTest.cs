@@ -11,7 +11,11 @@ namespace TraceMiddleware.InteropTests.Infrastructure;
 /// </summary>
 public static class ShopUnderTest
 {
-    public static async Task<ShopServices> StartAsync(SentryIngestStandIn? standIn)
+    public static Task<ShopServices> StartAsync(SentryIngestStandIn? standIn) =>
+        StartAsync(standIn is null ? null : standIn.Dsn);
+
+    /// <summary>Every service and the page get a DSN made by <paramref name="dsnFor"/> (public key, project id).</summary>
+    public static async Task<ShopServices> StartAsync(Func<string, int, string>? dsnFor)
     {
         SpanCollector.EnsureStarted();
         return await ShopServices.StartAsync(new ShopSettings
@@ -22,7 +26,7 @@ public static class ShopUnderTest
             Configure = (name, builder) =>
             {
                 builder.Logging.ClearProviders();
-                if (standIn is null)
+                if (dsnFor is null)
                 {
                     return;
                 }
@@ -30,8 +34,8 @@ public static class ShopUnderTest
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     // One project per service, as one Sentry project per service would be.
-                    ["Tracing:Dsn"] = standIn.Dsn(name, ProjectOf(name)),
-                    ["Shop:BrowserDsn"] = standIn.Dsn("browser", 9),
+                    ["Tracing:Dsn"] = dsnFor(name, ProjectOf(name)),
+                    ["Shop:BrowserDsn"] = dsnFor("browser", 9),
                 });
             },
         });

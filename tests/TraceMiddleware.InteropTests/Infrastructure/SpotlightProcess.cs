@@ -73,10 +73,18 @@ public sealed partial class SpotlightProcess : IAsyncDisposable
     }
 
     /// <summary>Runs <c>spotlight tail traces -f json</c> against this sidecar until it prints the transaction of <paramref name="traceId"/>.</summary>
-    public async Task<JsonElement> TailTraceAsync(string traceId, TimeSpan timeout)
+    public async Task<JsonElement> TailTraceAsync(string traceId, TimeSpan timeout) =>
+        (await TailTraceAsync(traceId, seen => seen.Count > 0, timeout))[0];
+
+    /// <summary>
+    /// Runs <c>spotlight tail traces -f json</c> against this sidecar and collects the lines (one per
+    /// transaction) of <paramref name="traceId"/> until <paramref name="complete"/> says they are all there.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> TailTraceAsync(string traceId, Func<IReadOnlyList<JsonElement>, bool> complete, TimeSpan timeout)
     {
         var lines = new ConcurrentQueue<string>();
-        var found = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new List<JsonElement>();
+        var found = new TaskCompletionSource<IReadOnlyList<JsonElement>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var tail = Launch(["tail", "traces", "-f", "json", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], line =>
         {
             lines.Enqueue(line);
@@ -90,7 +98,14 @@ public sealed partial class SpotlightProcess : IAsyncDisposable
                 var json = JsonDocument.Parse(line).RootElement.Clone();
                 if (json.TryGetProperty("trace_id", out var id) && id.GetString() == traceId)
                 {
-                    found.TrySetResult(json);
+                    lock (seen)
+                    {
+                        seen.Add(json);
+                        if (complete(seen))
+                        {
+                            found.TrySetResult([.. seen]);
+                        }
+                    }
                 }
             }
             catch (JsonException)
@@ -105,7 +120,7 @@ public sealed partial class SpotlightProcess : IAsyncDisposable
         catch (TimeoutException)
         {
             throw new Xunit.Sdk.XunitException(
-                $"spotlight tail printed no transaction of trace {traceId} within {timeout}.\ntail:\n{string.Join('\n', lines)}\nserver:\n{string.Join('\n', _serverOutput)}");
+                $"spotlight tail did not print the expected transactions of trace {traceId} within {timeout}.\ntail:\n{string.Join('\n', lines)}\nserver:\n{string.Join('\n', _serverOutput)}");
         }
         finally
         {

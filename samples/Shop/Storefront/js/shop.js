@@ -12,6 +12,8 @@ const offline = !config.dsn;
 Sentry.init({
   dsn: offline ? 'http://offline@localhost/0' : config.dsn,
   ...(offline && { transport: (options) => Sentry.createTransport(options, async () => ({})) }),
+  // Envelopes go to the storefront's own origin, which ad blockers leave alone; it forwards them to Sentry.
+  ...(config.tunnel && { tunnel: config.tunnel }),
   // Reads <meta name="sentry-trace"> and <meta name="baggage"> and continues the server's trace.
   integrations: [Sentry.browserTracingIntegration()],
   tracesSampleRate: 1,

@@ -361,16 +361,18 @@ internal sealed class SentryTunnel : IDisposable
         }
     }
 
+    private const string EnvelopeContentType = "application/x-sentry-envelope";
+
     private async Task ForwardAsync(HttpContext context, SentryDsn allowed, byte[] buffer, int length, StringValues contentEncoding)
     {
         var request = context.Request;
         var endpoint = allowed.EnvelopeEndpoint;
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint);
         var content = new ByteArrayContent(buffer, 0, length);
-        if (request.ContentType is { Length: > 0 } contentType)
-        {
-            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        }
+
+        // The browser SDK posts text/plain (no CORS preflight); the body was checked to be an envelope, so it
+        // is labelled as one: Sentry accepts either, but receivers such as Spotlight keep only this type.
+        content.Headers.TryAddWithoutValidation("Content-Type", EnvelopeContentType);
 
         if (contentEncoding.Count > 0)
         {

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using TraceMiddleware.InteropTests.Infrastructure;
+
+namespace TraceMiddleware.InteropTests;
+
+/// <summary>
+/// The Shop sample with every DSN pointing at a real Spotlight: the browser's pageload and the storefront,
+/// orders and payments transactions all arrive there, in one trace.
+/// </summary>
+public sealed class SpotlightWholeTraceTests
+{
+    private static readonly string[] ServerTransactions = ["GET /Index", "POST /api/orders", "POST /charge"];
+
+    [Fact]
+    public async Task Spotlight_ReceivesTheWholeTrace_BrowserAndThreeServices()
+    {
+        // Arrange: the services send directly, the browser through the storefront's tunnel.
+        await using var spotlight = await SpotlightProcess.StartAsync();
+        await using var shop = await ShopUnderTest.StartAsync((key, project) => $"http://{key}@127.0.0.1:{spotlight.Port}/{project}");
+
+        // Act
+        string traceId;
+        await using (var browser = await BrowserSession.OpenAsync(shop.Links.Storefront!))
+        {
+            traceId = browser.MetaSentryTrace![..32];
+            await spotlight.TailTraceAsync(traceId, seen => seen.Any(t => Op(t) == "pageload"), Waits.Peer);
+            var (state, text) = await browser.PlaceOrderAsync();
+            Assert.True(state == "done", $"the page shows '{text}'.\nbrowser:\n{browser.Diagnostics}");
+        }
+
+        var transactions = await spotlight.TailTraceAsync(traceId, HasEveryPart, Waits.Peer + Waits.Peer);
+
+        // Assert
+        Assert.Contains(transactions, t => Op(t) == "pageload");
+        foreach (var name in ServerTransactions)
+        {
+            var server = Assert.Single(transactions, t => Name(t) == name);
+            Assert.Equal("http.server", Op(server));
+            Assert.Equal("ok", server.GetProperty("status").GetString());
+        }
+    }
+
+    private static bool HasEveryPart(IReadOnlyList<JsonElement> seen) =>
+        seen.Any(t => Op(t) == "pageload") && ServerTransactions.All(name => seen.Any(t => Name(t) == name));
+
+    private static string? Op(JsonElement transaction) => transaction.TryGetProperty("op", out var op) ? op.GetString() : null;
+
+    private static string? Name(JsonElement transaction) => transaction.TryGetProperty("transaction", out var name) ? name.GetString() : null;
+}
