@@ -53,6 +53,22 @@ public sealed class BrowserStorefrontTests
         Assert.True(payments.Recorded);
         Assert.Contains(spans, a => a.Op() == "payment.charge" && a.ParentSpanId == payments.SpanId);
         Assert.Contains(spans, a => a.Op() == "db.query" && a.DisplayName == "INSERT INTO transactions" && a.ParentSpanId == payments.SpanId);
+
+        // Assert: and that is what the three services sent to Sentry, each to its own project.
+        var sentPage = await standIn.WaitForTransactionAsync(t => t.TraceId == traceId && t.Name == "GET /Index", "the storefront's transaction");
+        var sentOrders = await standIn.WaitForTransactionAsync(t => t.TraceId == traceId && t.Name == "POST /api/orders", "the orders transaction");
+        var sentPayments = await standIn.WaitForTransactionAsync(t => t.TraceId == traceId && t.Name == "POST /charge", "the payments transaction");
+        Assert.Equal(("11", pageSpanId), (sentPage.Envelope.ProjectId, sentPage.Root.SpanId));
+        Assert.Equal(("12", fetch.SpanId), (sentOrders.Envelope.ProjectId, sentOrders.Root.ParentSpanId));
+        Assert.Equal(("13", call.SpanId.ToHexString()), (sentPayments.Envelope.ProjectId, sentPayments.Root.ParentSpanId));
+        Assert.Contains(sentOrders.Spans, s => s.Op == "db.query" && s.Description == "INSERT INTO orders");
+        Assert.Contains(sentPayments.Spans, s => s.Op == "payment.charge");
+
+        // The whole trace shares the storefront's DSC: the browser, orders and payments passed it on unchanged.
+        var pageDsc = sentPage.DynamicSamplingContext.OrderBy(p => p.Key).ToList();
+        Assert.Equal(pageDsc, sentOrders.DynamicSamplingContext.OrderBy(p => p.Key));
+        Assert.Equal(pageDsc, sentPayments.DynamicSamplingContext.OrderBy(p => p.Key));
+        Assert.Equal(pageDsc, pageload.DynamicSamplingContext.OrderBy(p => p.Key));
     }
 
     [Fact]

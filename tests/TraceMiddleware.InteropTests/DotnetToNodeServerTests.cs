@@ -49,5 +49,11 @@ public sealed class DotnetToNodeServerTests
         Assert.Equal(dsc.OrderBy(p => p.Key), nodeTransaction.DynamicSamplingContext.OrderBy(p => p.Key));
         Assert.Equal(dsc.OrderBy(p => p.Key), ourTransaction.DynamicSamplingContext.Entries.OrderBy(p => p.Key));
         Assert.Contains(ourClient, ourTransaction.Spans);
+
+        // Assert: what our SDK sent to Sentry: the head of the trace, with the client span node continued.
+        var sent = await standIn.WaitForTransactionAsync(t => t.TraceId == traceId && t.Envelope.SdkName == "sentry.dotnet.tracemiddleware", "our transaction");
+        Assert.Null(sent.Root.ParentSpanId);
+        Assert.Contains(sent.Spans, s => s.Op == "http.client" && s.SpanId == ourClientId);
+        Assert.Equal(dsc.OrderBy(p => p.Key), sent.DynamicSamplingContext.OrderBy(p => p.Key));
     }
 }

@@ -49,5 +49,14 @@ public sealed class NodeClientToDotnetTests
         Assert.Equal(nodeDsc.OrderBy(p => p.Key), BaggageText.SentryMembers(report.Received["baggage"]).OrderBy(p => p.Key));
         Assert.Same(ourServer, ourTransaction.Root);
         Assert.Equal(nodeDsc.OrderBy(p => p.Key), ourTransaction.DynamicSamplingContext.Entries.OrderBy(p => p.Key));
+
+        // Assert: what our SDK sent to Sentry says the same: node's trace, node's fetch span as parent, node's DSC.
+        var sent = await standIn.WaitForTransactionAsync(t => t.TraceId == node.TraceId && t.Envelope.SdkName == "sentry.dotnet.tracemiddleware", "our transaction");
+        Assert.Equal("2", sent.Envelope.ProjectId);
+        Assert.Equal("http.server", sent.Op);
+        Assert.Equal(ourServer.SpanId.ToHexString(), sent.Root.SpanId);
+        Assert.Equal(nodeFetch.SpanId, sent.Root.ParentSpanId);
+        Assert.Equal(nodeDsc.OrderBy(p => p.Key), sent.DynamicSamplingContext.OrderBy(p => p.Key));
+        Assert.Contains(sent.Spans, s => s.Op == "http.client" && s.SpanId == ourClient.SpanId.ToHexString() && s.ParentSpanId == sent.Root.SpanId);
     }
 }
