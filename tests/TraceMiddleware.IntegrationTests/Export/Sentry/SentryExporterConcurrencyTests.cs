@@ -145,9 +145,10 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         var export = exporter.ExportAsync(Batch(total), CancellationToken.None);
         await hold.WaitForHeldAsync(8);
 
-        // Act: one lane learns the limit; then the seven others get their answers.
+        // Act: one lane learns the limit; then the seven others get their answers (and so would anything after them).
         await hold.ReleaseOneAsync(429, ("X-Sentry-Rate-Limits", "60:transaction:key"));
         await RequestHold.WaitUntilAsync(() => exporter.State == SentryTransportState.RateLimited, () => "the rate limit");
+        _receiver.Always = c => _receiver.Respond(c, othersAnswer, []);
         for (var i = 0; i < 7; i++)
         {
             await hold.ReleaseOneAsync(othersAnswer);
@@ -193,6 +194,36 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         Assert.Equal(total, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
         Assert.Equal(1, _log.Count(3001));
+    }
+
+    [Fact]
+    public async Task OneLaneFindsTheReceiverDown_TheOthersStartNoNewSend()
+    {
+        // Arrange
+        using var exporter = await WarmedUpExporterAsync();
+        var hold = HoldEveryRequest();
+        const int total = 40;
+        var export = exporter.ExportAsync(Batch(total), CancellationToken.None);
+        await hold.WaitForHeldAsync(8);
+
+        // Act: one lane gets a 503 for every attempt; the seven others were sent before and are answered after.
+        _receiver.Always = c => _receiver.Respond(c, 503, []);
+        await hold.ReleaseOneAsync(503);
+        await RequestHold.WaitUntilAsync(() => exporter.State == SentryTransportState.Unreachable, () => "the receiver to be found down");
+        for (var i = 0; i < 7; i++)
+        {
+            await hold.ReleaseOneAsync(200);
+        }
+
+        await export;
+
+        // Assert: the eight, the failing one's retries, and nothing more; those late 200s do not end the outage.
+        Assert.Equal(1 + 8 + (SentryTransportOptions.DefaultMaxAttempts - 1), _receiver.Attempts);
+        Assert.Equal(1 + 7, exporter.DeliveredCount);
+        Assert.Equal(total - 7, exporter.DroppedCount);
+        Assert.Equal(SentryTransportState.Unreachable, exporter.State);
+        Assert.Equal(1, _log.Count(3001));
+        Assert.Equal(0, _log.Count(3003));
     }
 
     [Fact]
