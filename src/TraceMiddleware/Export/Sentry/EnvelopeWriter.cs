@@ -64,6 +64,7 @@ internal sealed class EnvelopeWriter
 
     private readonly TimeProvider _time;
     private readonly Func<Guid> _newEventId;
+    private readonly string? _sdkVersionOverride;
     private readonly JsonEncodedText _sdkName;
     private readonly JsonEncodedText _sdkVersion;
     private readonly ArrayBufferWriter<byte> _payload = new(InitialPayloadCapacity);
@@ -78,10 +79,18 @@ internal sealed class EnvelopeWriter
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
         _newEventId = newEventId ?? Guid.NewGuid;
+        _sdkVersionOverride = sdkVersion;
         _sdkName = JsonEncodedText.Encode(SentrySdkInfo.Name);
         _sdkVersion = JsonEncodedText.Encode(sdkVersion ?? SentrySdkInfo.Version);
         _json = new Utf8JsonWriter(_payload, WriterOptions);
     }
+
+    /// <summary>
+    /// A writer with the same clock, event-id source and SDK version and buffers of its own, for another
+    /// sender. The two share the event-id source, which may then be called from two threads at once.
+    /// </summary>
+    /// <returns>The new writer.</returns>
+    public EnvelopeWriter Fork() => new(_time, _newEventId, _sdkVersionOverride);
 
     /// <summary>
     /// Appends the envelope for <paramref name="transaction"/> to <paramref name="output"/>: envelope header,

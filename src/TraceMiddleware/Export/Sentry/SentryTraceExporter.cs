@@ -1,16 +1,14 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace TraceMiddleware.Export.Sentry;
 
 /// <summary>
-/// Sends each transaction as one Sentry envelope to the DSN's envelope endpoint (PROTOCOL.md §8):
-/// gzip over a threshold, rate limits honoured, transient failures retried with backoff and full jitter,
-/// a bounded number of times, then dropped. Never throws out of <see cref="ExportAsync"/>; logs each
-/// change of state once.
+/// Sends each transaction as one Sentry envelope to the DSN's envelope endpoint (PROTOCOL.md §8), up to
+/// <see cref="SentryTransportOptions.MaxConcurrentSends"/> at once: gzip over a threshold, rate limits honoured,
+/// transient failures retried with backoff and full jitter, a bounded number of times, then dropped. Never
+/// throws out of <see cref="ExportAsync"/>; logs each change of state once.
 /// </summary>
 /// <remarks>
 /// Its HttpClient is its own, built on a <see cref="SocketsHttpHandler"/> without an
@@ -18,6 +16,13 @@ namespace TraceMiddleware.Export.Sentry;
 /// envelope POST carries no <c>traceparent</c>/<c>baggage</c> and starts no <c>System.Net.Http</c> activity. It
 /// is never an <c>IHttpClientFactory</c> client, whose handlers would propagate and trace it. Sends run
 /// with <see cref="Activity.Current"/> cleared, so nothing exporting a span becomes a span itself.
+/// <para>
+/// Batches are exported one at a time; within a batch, each concurrent send (a lane) takes the next
+/// transaction as soon as its last one is done, writing into an <see cref="EnvelopeLane"/> of its own. What
+/// one lane learns holds for all: a rate limit stops the others from sending or retrying, and a receiver
+/// found down stops them from starting new sends, so the rest of the batch is dropped rather than waiting
+/// out timeouts.
+/// </para>
 /// </remarks>
 internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
 {
@@ -27,13 +32,16 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
     /// <summary>The Sentry protocol version in <c>X-Sentry-Auth</c>.</summary>
     public const int SentryProtocolVersion = 7;
 
+    /// <summary>The most <see cref="SentryTransportOptions.MaxConcurrentSends"/> may be: beyond it, more connections to one receiver only add load.</summary>
+    public const int MaxConcurrentSendsLimit = 64;
+
     private const string AuthHeader = "X-Sentry-Auth";
     private const string RateLimitsHeader = "X-Sentry-Rate-Limits";
     private const string RetryAfterHeader = "Retry-After";
-    private const int InitialBufferBytes = 16 * 1024;
 
-    // A rare huge envelope must not pin its buffer for the life of the process.
-    private const int MaxRetainedBufferBytes = 1024 * 1024;
+    // Why a batch stopped early (flags: a lane may find the receiver down as the caller cancels).
+    private const int StoppedByReceiverDown = 1;
+    private const int StoppedByCancellation = 2;
 
     private readonly SentryDsn _dsn;
     private readonly SentryTransportOptions _options;
@@ -44,33 +52,43 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
     private readonly string _auth;
     private readonly string _userAgent;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly MemoryStream _compressed = new();
-    private ArrayBufferWriter<byte> _envelope = new(InitialBufferBytes);
+    private readonly Lock _stateLock = new();
+    private readonly EnvelopeLane?[] _lanes;
 
-    private SentryTransportState _state = SentryTransportState.Healthy;
-    private DateTimeOffset _rateLimitedUntil = DateTimeOffset.MinValue;
+    private volatile SentryTransportState _state = SentryTransportState.Healthy;
+    private volatile bool _disposed;
+    private int _stateVersion;
+    private long _rateLimitedUntilTicks;
     private long _droppedSinceReport;
     private long _delivered;
     private long _dropped;
-    private bool _tooLargeLogged;
-    private bool _disposed;
+    private int _tooLargeLogged;
+
+    // The batch in progress, shared by its lanes; reset under _gate for each batch.
+    private int _nextIndex;
+    private int _handled;
+    private int _batchStop;
 
     /// <summary>Creates the exporter.</summary>
     /// <param name="dsn">Where to send.</param>
-    /// <param name="options">Timeouts, retries, gzip.</param>
+    /// <param name="options">Timeouts, retries, gzip, concurrency.</param>
     /// <param name="handler">
     /// The primary handler, for tests; null builds the exporter's own <see cref="SocketsHttpHandler"/> with no
     /// header propagator. A handler given here is not disposed by the exporter.
     /// </param>
     /// <param name="logger">Where state changes are logged.</param>
     /// <param name="time">The clock for rate limits, timeouts, backoff and <c>sent_at</c>; the system clock when null.</param>
-    /// <param name="writer">The envelope writer; tests pass one with a fixed event id.</param>
+    /// <param name="writer">
+    /// The envelope writer; tests pass one with a fixed event id. Concurrent sends use <see cref="EnvelopeWriter.Fork"/>s of it.
+    /// </param>
     public SentryTraceExporter(SentryDsn dsn, SentryTransportOptions options, HttpMessageHandler? handler, ILogger logger, TimeProvider? time, EnvelopeWriter? writer = null)
     {
         ArgumentNullException.ThrowIfNull(dsn);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentSends, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxConcurrentSends, MaxConcurrentSendsLimit);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.GzipThresholdBytes, 0);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BaseBackoff, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RequestTimeout, TimeSpan.Zero);
@@ -79,6 +97,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _writer = writer ?? new EnvelopeWriter(_time);
+        _lanes = new EnvelopeLane?[options.MaxConcurrentSends];
         _client = handler is null
             ? new HttpClient(CreateHandler(), disposeHandler: true)
             : new HttpClient(handler, disposeHandler: false);
@@ -91,7 +110,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
     internal SentryTransportState State => _state;
 
     /// <summary>Until when transactions are dropped without sending.</summary>
-    internal DateTimeOffset RateLimitedUntil => _rateLimitedUntil;
+    internal DateTimeOffset RateLimitedUntil => new(Interlocked.Read(ref _rateLimitedUntilTicks), TimeSpan.Zero);
 
     /// <summary>Transactions the receiver accepted.</summary>
     internal long DeliveredCount => Interlocked.Read(ref _delivered);
@@ -99,13 +118,18 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
     /// <summary>Transactions dropped for any reason.</summary>
     internal long DroppedCount => Interlocked.Read(ref _dropped);
 
+    // Whether a batch may fan out: the receiver has accepted an envelope and nothing went wrong since.
+    private bool IsAccepting => _state == SentryTransportState.Healthy && Interlocked.Read(ref _delivered) > 0;
+
+    private bool IsRateLimited => _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _rateLimitedUntilTicks);
+
     /// <inheritdoc />
     public async Task ExportAsync(IReadOnlyList<SentryTransaction> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
 
         // An async method restores the caller's ExecutionContext when it returns, so this clears the span
-        // for our sends only.
+        // for our sends only (the lanes start from this context and inherit it).
         Activity.Current = null;
 
         try
@@ -126,38 +150,39 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
                 return;
             }
 
-            for (var i = 0; i < batch.Count; i++)
+            _nextIndex = 0;
+            _handled = 0;
+            _batchStop = 0;
+
+            // Until the receiver has accepted an envelope, one goes at a time: one that is down, rate-limiting
+            // or rejecting the key then costs the batch one envelope's attempts, not one per lane.
+            await RunLaneAsync(0, batch, untilAccepting: true, cancellationToken).ConfigureAwait(false);
+
+            var lanes = Math.Min(_lanes.Length, batch.Count - Volatile.Read(ref _nextIndex));
+            if (lanes == 1)
             {
-                if (cancellationToken.IsCancellationRequested)
+                await RunLaneAsync(0, batch, untilAccepting: false, cancellationToken).ConfigureAwait(false);
+            }
+            else if (lanes > 1)
+            {
+                var running = new Task[lanes];
+                for (var lane = 0; lane < lanes; lane++)
                 {
-                    Cancelled(batch.Count - i);
-                    return;
+                    running[lane] = RunLaneAsync(lane, batch, untilAccepting: false, cancellationToken);
                 }
 
-                if (_time.GetUtcNow() < _rateLimitedUntil)
-                {
-                    Drop(1);
-                    continue;
-                }
+                await Task.WhenAll(running).ConfigureAwait(false);
+            }
 
-                if (!TryWrite(batch[i]))
-                {
-                    continue;
-                }
-
-                var result = await SendAsync(cancellationToken).ConfigureAwait(false);
-                if (result == SendResult.StopBatch)
-                {
-                    // The receiver is down: the rest of this batch would wait out the same timeouts.
-                    Drop(batch.Count - i - 1);
-                    return;
-                }
-
-                if (result == SendResult.Cancelled)
-                {
-                    Cancelled(batch.Count - i);
-                    return;
-                }
+            // What no lane handled (the batch stopped early) is dropped here, and a cancellation logged once.
+            var rest = batch.Count - Volatile.Read(ref _handled);
+            if ((Volatile.Read(ref _batchStop) & StoppedByCancellation) != 0 && rest > 0)
+            {
+                Cancelled(rest);
+            }
+            else
+            {
+                Drop(rest);
             }
         }
         finally
@@ -175,12 +200,16 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         }
 
         _disposed = true;
-        if (_state != SentryTransportState.Healthy && _droppedSinceReport > 0)
+        lock (_stateLock)
         {
-            SentryExportLog.StoppedWithDrops(_logger, _dsn.EnvelopeEndpoint, _state, _droppedSinceReport);
+            var dropped = Interlocked.Read(ref _droppedSinceReport);
+            if (_state != SentryTransportState.Healthy && dropped > 0)
+            {
+                SentryExportLog.StoppedWithDrops(_logger, _dsn.EnvelopeEndpoint, _state, dropped);
+            }
         }
 
-        // Only the client: an export still running must find its gate and buffers usable (its sends
+        // Only the client: an export still running must find its gate and lanes usable (its sends
         // then fail and are dropped), since nothing may escape ExportAsync.
         _client.Dispose();
     }
@@ -207,17 +236,64 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     };
 
-    private bool TryWrite(SentryTransaction transaction)
+    // One lane's loop: take the next transaction of the batch until none is left or the batch stops; while
+    // untilAccepting, also stop as soon as the receiver accepts (the batch then fans out).
+    private async Task RunLaneAsync(int index, IReadOnlyList<SentryTransaction> batch, bool untilAccepting, CancellationToken cancellationToken)
     {
-        if (_envelope.Capacity > MaxRetainedBufferBytes)
+        var lane = _lanes[index] ??= new EnvelopeLane(index == 0 ? _writer : _writer.Fork());
+        while (Volatile.Read(ref _batchStop) == 0 && !(untilAccepting && IsAccepting))
         {
-            _envelope = new ArrayBufferWriter<byte>(InitialBufferBytes);
-        }
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Stop(StoppedByCancellation);
+                return;
+            }
 
-        _envelope.ResetWrittenCount();
+            var i = Interlocked.Increment(ref _nextIndex) - 1;
+
+            // Another lane may have stopped the batch since the check above: the transaction is then left to
+            // the rest, which ExportAsync drops.
+            if (i >= batch.Count || Volatile.Read(ref _batchStop) != 0)
+            {
+                return;
+            }
+
+            var result = IsRateLimited ? Dropped()
+                : !TryWrite(lane, batch[i]) ? SendResult.Continue
+                : await SendAsync(lane, cancellationToken).ConfigureAwait(false);
+            if (result == SendResult.Cancelled)
+            {
+                Stop(StoppedByCancellation);
+                return;
+            }
+
+            Interlocked.Increment(ref _handled);
+            if (result == SendResult.StopBatch)
+            {
+                // The receiver is down: the rest of this batch would wait out the same timeouts.
+                Stop(StoppedByReceiverDown);
+                return;
+            }
+        }
+    }
+
+    private void Stop(int reason) => Interlocked.Or(ref _batchStop, reason);
+
+    // Another lane found the receiver down, or a rate limit arrived: a retry would be wasted or unwelcome.
+    private bool ShouldAbandon() => (Volatile.Read(ref _batchStop) & StoppedByReceiverDown) != 0 || IsRateLimited;
+
+    private SendResult Dropped()
+    {
+        Drop(1);
+        return SendResult.Continue;
+    }
+
+    private bool TryWrite(EnvelopeLane lane, SentryTransaction transaction)
+    {
         try
         {
-            _writer.Write(transaction, _envelope);
+            lane.Write(transaction, _options.GzipThresholdBytes);
+            return true;
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -226,26 +302,13 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
             Drop(1);
             return false;
         }
-
-        if (_envelope.WrittenCount > _options.GzipThresholdBytes)
-        {
-            _compressed.SetLength(0);
-            using (var gzip = new GZipStream(_compressed, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                gzip.Write(_envelope.WrittenSpan);
-            }
-        }
-
-        return true;
     }
 
-    private HttpRequestMessage CreateRequest()
+    private HttpRequestMessage CreateRequest(EnvelopeLane lane)
     {
-        var gzipped = _envelope.WrittenCount > _options.GzipThresholdBytes;
-        var body = gzipped ? _compressed.GetBuffer().AsMemory(0, (int)_compressed.Length) : _envelope.WrittenMemory;
-        var content = new ReadOnlyMemoryContent(body);
+        var content = new ReadOnlyMemoryContent(lane.Body);
         content.Headers.TryAddWithoutValidation("Content-Type", EnvelopeContentType);
-        if (gzipped)
+        if (lane.IsGzipped)
         {
             content.Headers.TryAddWithoutValidation("Content-Encoding", "gzip");
         }
@@ -256,21 +319,22 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         return request;
     }
 
-    private async Task<SendResult> SendAsync(CancellationToken cancellationToken)
+    private async Task<SendResult> SendAsync(EnvelopeLane lane, CancellationToken cancellationToken)
     {
         // While the receiver is known to be down, one probe per batch is enough to notice it is back.
         var maxAttempts = _state == SentryTransportState.Unreachable ? 1 : _options.MaxAttempts;
         var reason = string.Empty;
         for (var attempt = 1; attempt <= maxAttempts; attempt++)
         {
+            var version = Volatile.Read(ref _stateVersion);
             using (var timeout = new CancellationTokenSource(_options.RequestTimeout, _time))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
             {
                 try
                 {
-                    using var request = CreateRequest();
+                    using var request = CreateRequest(lane);
                     using var response = await _client.SendAsync(request, linked.Token).ConfigureAwait(false);
-                    var handled = OnResponse(response);
+                    var handled = OnResponse(response, lane, version);
                     if (handled is SendResult result)
                     {
                         return result;
@@ -296,6 +360,11 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
 
             if (attempt < maxAttempts)
             {
+                if (ShouldAbandon())
+                {
+                    return Dropped();
+                }
+
                 var delay = Backoff(attempt, _options.BaseBackoff, Random.Shared.NextDouble());
                 SentryExportLog.Retrying(_logger, _dsn.EnvelopeEndpoint, attempt, maxAttempts, reason, delay);
                 if (delay > TimeSpan.Zero)
@@ -308,43 +377,40 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
                     {
                         return SendResult.Cancelled;
                     }
+
+                    if (ShouldAbandon())
+                    {
+                        return Dropped();
+                    }
                 }
             }
         }
 
-        if (Enter(SentryTransportState.Unreachable))
-        {
-            SentryExportLog.Unreachable(_logger, _dsn.EnvelopeEndpoint, reason);
-        }
-
+        EnterUnreachable(reason);
         Drop(1);
         return SendResult.StopBatch;
     }
 
-    // The outcome of an answer, or null when the answer is transient and worth another attempt.
-    private SendResult? OnResponse(HttpResponseMessage response)
+    // The outcome of an answer, or null when the answer is transient and worth another attempt. version is
+    // the state version when the request was sent.
+    private SendResult? OnResponse(HttpResponseMessage response, EnvelopeLane lane, int version)
     {
         var status = (int)response.StatusCode;
         var now = _time.GetUtcNow();
         var limit = SentryRateLimits.ForTransactions(status, HeaderValue(response, RateLimitsHeader), HeaderValue(response, RetryAfterHeader), now);
         var limited = limit > TimeSpan.Zero;
-        if (limited)
-        {
-            _rateLimitedUntil = now + limit;
-        }
+        DateTimeOffset? until = limited ? now + limit : null;
 
         if (status is >= 200 and < 300)
         {
             Interlocked.Increment(ref _delivered);
             if (limited)
             {
-                EnterRateLimited();
+                EnterRateLimited(until);
             }
             else if (_state != SentryTransportState.Healthy)
             {
-                SentryExportLog.Recovered(_logger, _dsn.EnvelopeEndpoint, _droppedSinceReport);
-                _droppedSinceReport = 0;
-                _state = SentryTransportState.Healthy;
+                Recover(version);
             }
 
             return SendResult.Continue;
@@ -352,7 +418,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
 
         if (limited || status == 429)
         {
-            EnterRateLimited();
+            EnterRateLimited(until);
             Drop(1);
             return SendResult.Continue;
         }
@@ -360,14 +426,13 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         if (status == 413)
         {
             Drop(1);
-            if (_tooLargeLogged)
+            if (Interlocked.Exchange(ref _tooLargeLogged, 1) == 1)
             {
-                SentryExportLog.TooLargeAgain(_logger, _dsn.EnvelopeEndpoint, _envelope.WrittenCount);
+                SentryExportLog.TooLargeAgain(_logger, _dsn.EnvelopeEndpoint, lane.EnvelopeBytes);
             }
             else
             {
-                _tooLargeLogged = true;
-                SentryExportLog.TooLarge(_logger, _dsn.EnvelopeEndpoint, _envelope.WrittenCount);
+                SentryExportLog.TooLarge(_logger, _dsn.EnvelopeEndpoint, lane.EnvelopeBytes);
             }
 
             return SendResult.Continue;
@@ -378,24 +443,69 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
             return null;
         }
 
-        if (Enter(SentryTransportState.Rejected))
-        {
-            SentryExportLog.Rejected(_logger, _dsn.EnvelopeEndpoint, status);
-        }
-
+        EnterRejected(status);
         Drop(1);
         return SendResult.Continue;
     }
 
-    private void EnterRateLimited()
+    // State changes take _stateLock and log inside it, so that concurrent lanes log each change once and in
+    // the order the changes happened.
+    private void EnterRateLimited(DateTimeOffset? until)
     {
-        if (Enter(SentryTransportState.RateLimited))
+        lock (_stateLock)
         {
-            SentryExportLog.RateLimited(_logger, _dsn.EnvelopeEndpoint, _rateLimitedUntil);
+            if (until is { } value)
+            {
+                Interlocked.Exchange(ref _rateLimitedUntilTicks, value.UtcTicks);
+            }
+
+            if (Enter(SentryTransportState.RateLimited))
+            {
+                SentryExportLog.RateLimited(_logger, _dsn.EnvelopeEndpoint, RateLimitedUntil);
+            }
         }
     }
 
-    // Whether the state changed; leaving Healthy starts a new count of drops for the report on recovery.
+    private void EnterUnreachable(string reason)
+    {
+        lock (_stateLock)
+        {
+            if (Enter(SentryTransportState.Unreachable))
+            {
+                SentryExportLog.Unreachable(_logger, _dsn.EnvelopeEndpoint, reason);
+            }
+        }
+    }
+
+    private void EnterRejected(int status)
+    {
+        lock (_stateLock)
+        {
+            if (Enter(SentryTransportState.Rejected))
+            {
+                SentryExportLog.Rejected(_logger, _dsn.EnvelopeEndpoint, status);
+            }
+        }
+    }
+
+    private void Recover(int version)
+    {
+        lock (_stateLock)
+        {
+            // An answer to a request sent before the last change of state is old news (another lane's 200 that
+            // was in flight when a 429 arrived, say): it must not undo what a newer answer taught.
+            if (_state == SentryTransportState.Healthy || version != _stateVersion)
+            {
+                return;
+            }
+
+            SentryExportLog.Recovered(_logger, _dsn.EnvelopeEndpoint, Interlocked.Exchange(ref _droppedSinceReport, 0));
+            _state = SentryTransportState.Healthy;
+            Interlocked.Increment(ref _stateVersion);
+        }
+    }
+
+    // Under _stateLock. Whether the state changed; leaving Healthy starts a new count of drops for the report on recovery.
     private bool Enter(SentryTransportState state)
     {
         if (_state == state)
@@ -405,10 +515,11 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
 
         if (_state == SentryTransportState.Healthy)
         {
-            _droppedSinceReport = 0;
+            Interlocked.Exchange(ref _droppedSinceReport, 0);
         }
 
         _state = state;
+        Interlocked.Increment(ref _stateVersion);
         return true;
     }
 
@@ -426,7 +537,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         }
 
         Interlocked.Add(ref _dropped, count);
-        _droppedSinceReport += count;
+        Interlocked.Add(ref _droppedSinceReport, count);
     }
 
     private void Cancelled(long count)

@@ -12,6 +12,13 @@ internal sealed class SentryTransportOptions
     /// <summary>The default number of attempts per envelope (the first send and two retries).</summary>
     public const int DefaultMaxAttempts = 3;
 
+    /// <summary>
+    /// The default number of envelopes in flight at once. One POST at a time cannot keep up with a busy app
+    /// (each waits a round trip); Sentry's JS SDK allows 30, and 8 keeps up on loopback and over the internet
+    /// without opening dozens of connections to the receiver.
+    /// </summary>
+    public const int DefaultMaxConcurrentSends = 8;
+
     /// <summary>The longest wait between two attempts, whatever the attempt number.</summary>
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
@@ -23,6 +30,13 @@ internal sealed class SentryTransportOptions
     /// receiver is known to be unreachable, each batch probes with one attempt only.
     /// </summary>
     public int MaxAttempts { get; init; } = DefaultMaxAttempts;
+
+    /// <summary>
+    /// How many envelopes of a batch are sent at once, at least 1 (1 sends them one after another). Each
+    /// concurrent send keeps buffers of its own. Until the receiver has accepted an envelope (at start, and after
+    /// it was down, rate-limiting or rejecting), a batch sends one envelope at a time.
+    /// </summary>
+    public int MaxConcurrentSends { get; init; } = DefaultMaxConcurrentSends;
 
     /// <summary>The backoff scale: retry <c>n</c> waits a random time in [0, min(<see cref="MaxBackoff"/>, base·2^(n-1))] (full jitter).</summary>
     public TimeSpan BaseBackoff { get; init; } = TimeSpan.FromMilliseconds(500);

@@ -309,6 +309,65 @@ public class EnvelopeWriterTests
     }
 
     [Fact]
+    public void Fork_WritesTheSameBytesAsTheOriginal()
+    {
+        // Arrange
+        var original = NewWriter();
+        var fork = original.Fork();
+        var transaction = TestTransactions.WithTwoChildren();
+
+        // Act & Assert
+        Assert.Equal(Write(transaction, original), Write(transaction, fork));
+    }
+
+    [Fact]
+    public async Task Fork_WritingAlongsideTheOriginal_NeitherMixesIntoTheOther()
+    {
+        // Arrange: one writer used from two threads would mix payloads (or throw); a fork has buffers of its own.
+        var original = NewWriter();
+        var fork = original.Fork();
+        var big = TestTransactions.WithTwoChildren();
+        var small = TestTransactions.Single(TestTransactions.Finished("s", ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), TestTransactions.Start, TimeSpan.FromSeconds(1)));
+        var expectedBig = Write(big);
+        var expectedSmall = Write(small);
+
+        // Act
+        var results = await Task.WhenAll(
+            Task.Run(() => WriteRepeatedly(original, big, expectedBig)),
+            Task.Run(() => WriteRepeatedly(fork, small, expectedSmall)));
+
+        // Assert
+        Assert.Equal([2000, 2000], results);
+    }
+
+    private static int WriteRepeatedly(EnvelopeWriter writer, SentryTransaction transaction, byte[] expected)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var matches = 0;
+        for (var i = 0; i < 2000; i++)
+        {
+            output.ResetWrittenCount();
+            writer.Write(transaction, output);
+            matches += output.WrittenSpan.SequenceEqual(expected) ? 1 : 0;
+        }
+
+        return matches;
+    }
+
+    [Fact]
+    public void Fork_OfADefaultWriter_KeepsDrawingFreshEventIds()
+    {
+        var fork = new EnvelopeWriter(TimeProvider.System).Fork();
+        var transaction = TestTransactions.WithTwoChildren();
+
+        var a = ParsedEnvelope.Parse(Write(transaction, fork)).Header.GetProperty("event_id").GetString()!;
+        var b = ParsedEnvelope.Parse(Write(transaction, fork)).Header.GetProperty("event_id").GetString()!;
+
+        Assert.NotEqual(a, b);
+        Assert.Equal(SentrySdkInfo.Version, ParsedEnvelope.Parse(Write(transaction, fork)).Header.GetProperty("sdk").GetProperty("version").GetString());
+    }
+
+    [Fact]
     public void Write_DefaultEventIds_AreFreshLowercaseHex()
     {
         var writer = new EnvelopeWriter(TimeProvider.System);

@@ -3,7 +3,10 @@ using System.Net;
 
 namespace TraceMiddleware.Tests.Export.Sentry;
 
-/// <summary>Records each request (with Activity.Current at send time) and answers 200 unless told otherwise.</summary>
+/// <summary>
+/// Records each request (with Activity.Current at send time) and answers 200 unless told otherwise. The
+/// exporter sends concurrently, so recording takes a lock; read <see cref="Requests"/> once the export is done.
+/// </summary>
 public sealed class RecordingHandler : HttpMessageHandler
 {
     public List<RecordedRequest> Requests { get; } = [];
@@ -15,7 +18,11 @@ public sealed class RecordingHandler : HttpMessageHandler
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
             .ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
-        Requests.Add(new RecordedRequest(request.Method, request.RequestUri!, headers, body, Activity.Current));
+        lock (Requests)
+        {
+            Requests.Add(new RecordedRequest(request.Method, request.RequestUri!, headers, body, Activity.Current));
+        }
+
         return Respond(request);
     }
 }

@@ -144,6 +144,46 @@ public class SentryTraceExporterTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(SentryTraceExporter.MaxConcurrentSendsLimit + 1)]
+    [InlineData(int.MaxValue)]
+    public void Constructor_MaxConcurrentSendsOutOfRange_IsRejected(int maxConcurrentSends)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new SentryTraceExporter(Dsn, new SentryTransportOptions { MaxConcurrentSends = maxConcurrentSends }, new RecordingHandler(), NullLogger.Instance, null));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(SentryTransportOptions.DefaultMaxConcurrentSends)]
+    [InlineData(SentryTraceExporter.MaxConcurrentSendsLimit)]
+    public async Task ExportAsync_AnyAllowedConcurrency_SendsEachTransactionOnce(int maxConcurrentSends)
+    {
+        // Arrange
+        var handler = new RecordingHandler();
+        using var exporter = NewExporter(handler, new SentryTransportOptions { MaxConcurrentSends = maxConcurrentSends, GzipThresholdBytes = int.MaxValue });
+        var batch = Enumerable.Range(0, 100).Select(_ => TestTransactions.WithTwoChildren()).ToArray();
+
+        // Act
+        await exporter.ExportAsync(batch, CancellationToken.None);
+
+        // Assert: each envelope names its own root span.
+        var rootSpanIds = handler.Requests
+            .Select(r => ParsedEnvelope.Parse(r.Body).Payload.GetProperty("contexts").GetProperty("trace").GetProperty("span_id").GetString())
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(batch.Select(t => t.Root.SpanId.ToHexString()).Order(StringComparer.Ordinal), rootSpanIds);
+        Assert.Equal(100, exporter.DeliveredCount);
+    }
+
+    [Fact]
+    public void Options_DefaultMaxConcurrentSends_IsEight()
+    {
+        Assert.Equal(8, new SentryTransportOptions().MaxConcurrentSends);
+        Assert.Equal(SentryTransportOptions.DefaultMaxConcurrentSends, new SentryTransportOptions().MaxConcurrentSends);
+    }
+
+    [Theory]
     [InlineData(1, 0.0, 0)]
     [InlineData(1, 0.999, 499.5)]
     [InlineData(2, 0.5, 500)]
