@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using TraceMiddleware.Export.Console;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Export;
 

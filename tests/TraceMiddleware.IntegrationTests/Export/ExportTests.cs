@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.InMemory;
 using TraceMiddleware.IntegrationTests.Infrastructure;
+using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.IntegrationTests.Export;

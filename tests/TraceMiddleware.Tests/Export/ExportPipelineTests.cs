@@ -1,5 +1,6 @@
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.Tests.Export;
 

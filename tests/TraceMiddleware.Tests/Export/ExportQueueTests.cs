@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TraceMiddleware.Export;
 using TraceMiddleware.Propagation;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.Tests.Export;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Console;
 using TraceMiddleware.Propagation;
+using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.Tests.Export.Console;

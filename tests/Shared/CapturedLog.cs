@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace TraceMiddleware.Tests.Export;
+namespace TraceMiddleware.Testing;
 
 /// <summary>One log entry a <see cref="CapturingLoggerProvider"/> saw.</summary>
 public sealed record CapturedLog(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace TraceMiddleware.Tests.Export;
+namespace TraceMiddleware.Testing;
 
 /// <summary>Keeps every log entry, so that a test can assert what was logged and how often.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace TraceMiddleware.Tests.Export;
+namespace TraceMiddleware.Testing;
 
 /// <summary>Writes every entry of one category to its <see cref="CapturingLoggerProvider"/>.</summary>
 public sealed class CapturingLogger(CapturingLoggerProvider provider, string category) : ILogger

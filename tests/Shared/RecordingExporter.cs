@@ -1,6 +1,6 @@
 using TraceMiddleware.Export;
 
-namespace TraceMiddleware.IntegrationTests.Export;
+namespace TraceMiddleware.Testing;
 
 /// <summary>
 /// Records each batch; can hold its first batch until released, throw on chosen calls, or wait for

@@ -1,6 +1,0 @@
-using Microsoft.Extensions.Logging;
-
-namespace TraceMiddleware.IntegrationTests.Export;
-
-/// <summary>One log entry a <see cref="CapturingLoggerProvider"/> saw.</summary>
-public sealed record CapturedLog(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);
