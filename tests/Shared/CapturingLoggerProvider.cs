@@ -12,6 +12,8 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     public IReadOnlyList<CapturedLog> WithEventId(int id) => Entries.Where(e => e.EventId.Id == id).ToList();
 
+    public int Count(int eventId) => Entries.Count(e => e.EventId.Id == eventId);
+
     public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
 
     public void Dispose()

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 using TraceMiddleware.IntegrationTests.Infrastructure;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Diagnostics;
 
@@ -13,7 +14,7 @@ public sealed class DiagnosticsLogTests
     [Fact]
     public async Task StartUp_OneInformationLine_SaysSamplingExportersTargetsTraceparentAndTrust()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var host = TestHosts.Minimal(new()
         {
             ["Tracing:Dsn"] = "https://publickey@o1.ingest.sentry.io/42",
@@ -28,7 +29,7 @@ public sealed class DiagnosticsLogTests
         (await factory.CreateClient().GetAsync("/api/orders/1")).Dispose();
         (await factory.CreateClient().GetAsync("/api/orders/2")).Dispose();
 
-        var line = Assert.Single(logs.Event(4101));
+        var line = Assert.Single(logs.WithEventId(4101));
         Assert.Equal("TraceMiddleware", line.Category);
         Assert.Equal(LogLevel.Information, line.Level);
         Assert.Equal(
@@ -44,13 +45,13 @@ public sealed class DiagnosticsLogTests
     [Fact]
     public async Task StartUp_PropagationOnly_DefaultTargets_AndATrustPredicate_AreSaidInWords()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var host = TestHosts.Minimal(configure: o => o.TrustIncomingTraceHeaders = _ => true);
         await using var factory = Capture(host, logs);
 
         (await factory.CreateClient().GetAsync("/api/orders/1")).Dispose();
 
-        var message = Assert.Single(logs.Event(4101)).Message;
+        var message = Assert.Single(logs.WithEventId(4101)).Message;
         Assert.Contains("Sampling: off, propagation only (no TracesSampleRate or TracesSampler): trace headers flow, no span is recorded.", message, StringComparison.Ordinal);
         Assert.Contains("Spans: no DSN set and no exporter: nothing is sent.", message, StringComparison.Ordinal);
         Assert.Contains("Trace headers go to: localhost (any port), 127.0.0.1 (any port), [::1] (any port) (the default: loopback only).", message, StringComparison.Ordinal);
@@ -61,19 +62,19 @@ public sealed class DiagnosticsLogTests
     [Fact]
     public async Task StartUp_Sampler_IsNamed()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var host = TestHosts.Minimal(new() { ["Tracing:TracesSampleRate"] = "0.5" }, o => o.TracesSampler = _ => 1);
         await using var factory = Capture(host, logs);
 
         (await factory.CreateClient().GetAsync("/api/orders/1")).Dispose();
 
-        Assert.Contains("Sampling: TracesSampler (code), which wins over the caller's decision and TracesSampleRate 0.5.", Assert.Single(logs.Event(4101)).Message, StringComparison.Ordinal);
+        Assert.Contains("Sampling: TracesSampler (code), which wins over the caller's decision and TracesSampleRate 0.5.", Assert.Single(logs.WithEventId(4101)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task WithheldOutgoingRequest_DebugLineNamesTheUrlAndTheTargets()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var echo = await EchoServer.StartAsync();
         await using var host = TestHosts.Minimal(new() { ["Tracing:TracePropagationTargets:0"] = "localhost" });
         await using var factory = Capture(host, logs);
@@ -81,7 +82,7 @@ public sealed class DiagnosticsLogTests
 
         (await factory.CreateClient().GetAsync("/call?url=" + Uri.EscapeDataString(url))).Dispose();
 
-        var line = Assert.Single(logs.Event(1003), e => e.Message.Contains(url, StringComparison.Ordinal));
+        var line = Assert.Single(logs.WithEventId(1003), e => e.Message.Contains(url, StringComparison.Ordinal));
         Assert.Equal(LogLevel.Debug, line.Level);
         Assert.Equal(
             $"Outgoing GET {url}: no trace header sent (sentry-trace, baggage, traceparent, tracestate withheld); no propagation target matches. Targets: contains \"localhost\".",
@@ -91,7 +92,7 @@ public sealed class DiagnosticsLogTests
     [Fact]
     public async Task PropagatedOutgoingRequest_DebugLineNamesTheTargetThatMatched()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var echo = await EchoServer.StartAsync();
         await using var host = TestHosts.Minimal();
         await using var factory = Capture(host, logs);
@@ -99,14 +100,14 @@ public sealed class DiagnosticsLogTests
 
         (await factory.CreateClient().GetAsync("/call?url=" + Uri.EscapeDataString(url))).Dispose();
 
-        var line = Assert.Single(logs.Event(1002), e => e.Message.Contains(url, StringComparison.Ordinal));
+        var line = Assert.Single(logs.WithEventId(1002), e => e.Message.Contains(url, StringComparison.Ordinal));
         Assert.EndsWith("target 127.0.0.1 (any port) matched.", line.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ContinuedRequest_DebugLineSaysFromWhichHeader_AndTheCallersDecision()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var host = TestHosts.Minimal(new() { ["Tracing:TracesSampleRate"] = "0" });
         await using var factory = Capture(host, logs);
 
@@ -120,7 +121,7 @@ public sealed class DiagnosticsLogTests
     [Fact]
     public async Task ContinuedFromTraceparent_InAPropagationOnlyService_SaysItIsNotRecordedHere()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var host = TestHosts.Minimal();
         await using var factory = Capture(host, logs);
 
@@ -134,7 +135,7 @@ public sealed class DiagnosticsLogTests
     [Fact]
     public async Task NewTrace_DebugLineSaysWhyItWasSampled()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var host = TestHosts.Minimal(new() { ["Tracing:TracesSampleRate"] = "1" });
         await using var factory = Capture(host, logs);
 
@@ -150,7 +151,7 @@ public sealed class DiagnosticsLogTests
     [InlineData("traceparent", "00-zz-00f067aa0ba902b7-01", "new trace: traceparent is malformed")]
     public async Task MalformedHeader_DebugLineSaysWhich(string header, string value, string expected)
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var host = TestHosts.Minimal();
         await using var factory = Capture(host, logs);
 
@@ -162,7 +163,7 @@ public sealed class DiagnosticsLogTests
     [Fact]
     public async Task UntrustedCaller_DebugLineSaysTheHeadersWereIgnored()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var host = TestHosts.Minimal(configure: o => o.TrustIncomingTraceHeaders = _ => false);
         await using var factory = Capture(host, logs);
 
@@ -176,7 +177,7 @@ public sealed class DiagnosticsLogTests
     [Fact]
     public async Task OrgMismatch_DebugLineSaysSo()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var host = TestHosts.Minimal(new() { ["Tracing:Dsn"] = "https://publickey@o1.ingest.sentry.io/42" });
         await using var factory = Capture(host, logs);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/orders/1");
@@ -191,7 +192,7 @@ public sealed class DiagnosticsLogTests
     [Fact]
     public async Task UnsampledMethod_DebugLineNamesTheOption()
     {
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var host = TestHosts.Minimal(new() { ["Tracing:TracesSampleRate"] = "1" });
         await using var factory = Capture(host, logs);
 
@@ -200,11 +201,11 @@ public sealed class DiagnosticsLogTests
         Assert.Contains("; not sampled (HEAD is one of UnsampledHttpMethods); ", Line(logs).Message, StringComparison.Ordinal);
     }
 
-    private static WebApplicationFactory<T> Capture<T>(WebApplicationFactory<T> factory, LogCapture logs)
+    private static WebApplicationFactory<T> Capture<T>(WebApplicationFactory<T> factory, CapturingLoggerProvider logs)
         where T : class =>
         factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(logs).AddFilter("TraceMiddleware", LogLevel.Debug)));
 
-    private static LogEntry Line(LogCapture logs) => Assert.Single(logs.Event(1001));
+    private static CapturedLog Line(CapturingLoggerProvider logs) => Assert.Single(logs.WithEventId(1001));
 
     private static async Task SendAsync<T>(WebApplicationFactory<T> factory, string header, string value)
         where T : class

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
-using TraceMiddleware.IntegrationTests.Diagnostics;
 using TraceMiddleware.IntegrationTests.Infrastructure;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Tunnel;
 
@@ -243,7 +243,7 @@ public sealed class SentryTunnelTests
     public async Task NoDsnAtAll_RefusesEverything_AndWarnsAtStartUp()
     {
         await using var sentry = await FakeSentry.StartAsync();
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var app = await TunnelApp.StartAsync([], logs: logs);
 
         using var response = await app.PostAsync(Envelope.Bytes(sentry.Dsn()));
@@ -251,7 +251,7 @@ public sealed class SentryTunnelTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("this tunnel forwards to no DSN", await response.Content.ReadAsStringAsync());
         Assert.Empty(sentry.Received);
-        var warning = Assert.Single(logs.Event(4006));
+        var warning = Assert.Single(logs.WithEventId(4006));
         Assert.Contains("Set Tracing:Dsn or Tracing:Tunnel:AllowedDsns", warning.Message, StringComparison.Ordinal);
     }
 
@@ -342,16 +342,16 @@ public sealed class SentryTunnelTests
     {
         var port = FreePort();
         var dsn = $"http://publickey@127.0.0.1:{port}/42";
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var app = await TunnelApp.StartAsync(new() { ["Tracing:Dsn"] = dsn }, logs: logs);
 
         (await app.PostAsync(Envelope.Bytes(dsn))).Dispose();
         (await app.PostAsync(Envelope.Bytes(dsn))).Dispose();
 
-        var warning = Assert.Single(logs.Event(4003));
+        var warning = Assert.Single(logs.WithEventId(4003));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
-        Assert.Single(logs.Event(4004));
-        Assert.Empty(logs.Event(4005));
+        Assert.Single(logs.WithEventId(4004));
+        Assert.Empty(logs.WithEventId(4005));
     }
 
     [Fact]
@@ -416,16 +416,16 @@ public sealed class SentryTunnelTests
     public async Task RejectedEnvelope_IsLoggedAtDebug_WithTheReason()
     {
         await using var sentry = await FakeSentry.StartAsync();
-        var logs = new LogCapture();
+        var logs = new CapturingLoggerProvider();
         await using var app = await TunnelApp.StartAsync(new() { ["Tracing:Dsn"] = sentry.Dsn() }, logs: logs);
 
         (await app.PostAsync(Envelope.Bytes(sentry.Dsn(project: "43")))).Dispose();
         (await app.PostAsync(Envelope.Bytes(sentry.Dsn()))).Dispose();
 
-        var rejected = Assert.Single(logs.Event(4001));
+        var rejected = Assert.Single(logs.WithEventId(4001));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, rejected.Level);
         Assert.Equal("Sentry tunnel /monitoring: refused with 400: the envelope's DSN is not allowed by this tunnel.", rejected.Message);
-        Assert.DoesNotContain(logs.Entries, e => e.Category == "TraceMiddleware" && e.Level >= Microsoft.Extensions.Logging.LogLevel.Information && e.EventId / 100 == 40);
+        Assert.DoesNotContain(logs.Entries, e => e.Category == "TraceMiddleware" && e.Level >= Microsoft.Extensions.Logging.LogLevel.Information && e.EventId.Id / 100 == 40);
     }
 
     [Theory]

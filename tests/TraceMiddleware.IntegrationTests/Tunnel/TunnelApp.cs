@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TraceMiddleware.IntegrationTests.Diagnostics;
 using TraceMiddleware.IntegrationTests.Infrastructure;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Tunnel;
 
@@ -30,7 +30,7 @@ public sealed class TunnelApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TunnelApp> StartAsync(Dictionary<string, string?> settings, Action<WebApplication>? map = null, LogCapture? logs = null, long? serverBodyLimit = null)
+    public static async Task<TunnelApp> StartAsync(Dictionary<string, string?> settings, Action<WebApplication>? map = null, CapturingLoggerProvider? logs = null, long? serverBodyLimit = null)
     {
         SpanCollector.EnsureStarted();
         var builder = WebApplication.CreateSlimBuilder();

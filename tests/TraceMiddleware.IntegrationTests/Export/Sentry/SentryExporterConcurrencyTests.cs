@@ -1,5 +1,6 @@
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Sentry;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 
@@ -12,7 +13,7 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
     private static readonly DateTimeOffset Start = new(2030, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly ManualClock _clock = new(Start);
-    private readonly ListLogger _log = new();
+    private readonly CapturingLoggerProvider _logs = new();
     private SentryReceiver _receiver = null!;
 
     public async Task InitializeAsync() => _receiver = await SentryReceiver.StartAsync();
@@ -23,7 +24,7 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         _receiver.Dsn,
         new SentryTransportOptions { BaseBackoff = TimeSpan.Zero, RequestTimeout = TimeSpan.FromSeconds(30), MaxConcurrentSends = maxConcurrentSends },
         handler: null,
-        _log,
+        _logs.CreateLogger("TraceMiddleware"),
         _clock);
 
     private static SentryTransaction[] Batch(int count, string prefix = "t", Func<int, int>? children = null) =>
@@ -107,7 +108,7 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         Assert.Single(_receiver.Received.Select(r => r.EventId).Distinct());
         Assert.Equal(20, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
-        Assert.Equal(1, _log.Count(3001));
+        Assert.Equal(1, _logs.Count(3001));
     }
 
     [Fact]
@@ -130,7 +131,7 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         Assert.Equal(1, hold.MaxConcurrent);
         Assert.Equal(6, _receiver.Attempts);
         Assert.Equal(6, exporter.DroppedCount);
-        Assert.Equal(1, _log.Count(3004));
+        Assert.Equal(1, _logs.Count(3004));
     }
 
     [Theory]
@@ -164,8 +165,8 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         Assert.Equal(total - delivered, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.RateLimited, exporter.State);
         Assert.Equal(Start.AddSeconds(60), exporter.RateLimitedUntil);
-        Assert.Equal(1, _log.Count(3002));
-        Assert.Equal(0, _log.Count(3003));
+        Assert.Equal(1, _logs.Count(3002));
+        Assert.Equal(0, _logs.Count(3003));
     }
 
     [Fact]
@@ -193,7 +194,7 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         Assert.Equal(1, exporter.DeliveredCount);
         Assert.Equal(total, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
-        Assert.Equal(1, _log.Count(3001));
+        Assert.Equal(1, _logs.Count(3001));
     }
 
     [Fact]
@@ -222,8 +223,8 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         Assert.Equal(1 + 7, exporter.DeliveredCount);
         Assert.Equal(total - 7, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
-        Assert.Equal(1, _log.Count(3001));
-        Assert.Equal(0, _log.Count(3003));
+        Assert.Equal(1, _logs.Count(3001));
+        Assert.Equal(0, _logs.Count(3003));
     }
 
     [Fact]
@@ -245,8 +246,8 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         Assert.Equal(1 + 8, _receiver.Attempts);
         Assert.Equal(total, exporter.DroppedCount);
         Assert.Equal(1, exporter.DeliveredCount);
-        Assert.Equal(1, _log.Count(3008));
-        Assert.Contains("40 transactions", Assert.Single(_log.Events, e => e.EventId == 3008).Message, StringComparison.Ordinal);
+        Assert.Equal(1, _logs.Count(3008));
+        Assert.Contains("40 transactions", Assert.Single(_logs.Entries, e => e.EventId == 3008).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -270,6 +271,6 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         Assert.Contains(received, r => r["content-encoding"] is null);
         Assert.Equal(500, exporter.DeliveredCount);
         Assert.Equal(0, exporter.DroppedCount);
-        Assert.DoesNotContain(_log.Events, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Sentry;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 
@@ -14,7 +15,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
     private static readonly DateTimeOffset Start = new(2030, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly ManualClock _clock = new(Start);
-    private readonly ListLogger _log = new();
+    private readonly CapturingLoggerProvider _logs = new();
     private SentryReceiver _receiver = null!;
 
     public async Task InitializeAsync() => _receiver = await SentryReceiver.StartAsync();
@@ -30,7 +31,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
             GzipThresholdBytes = gzipThreshold,
         },
         handler: null,
-        _log,
+        _logs.CreateLogger("TraceMiddleware"),
         _clock);
 
     private static IReadOnlyList<SentryTransaction> Batch(params string[] names) => names.Select(n => ExportSamples.Transaction(n)).ToArray();
@@ -51,7 +52,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         Assert.All(_receiver.Received, r => Assert.EndsWith(", sentry_key=publickey", r["x-sentry-auth"], StringComparison.Ordinal));
         Assert.Equal(3, exporter.DeliveredCount);
         Assert.Equal(0, exporter.DroppedCount);
-        Assert.DoesNotContain(_log.Events, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         Assert.Equal(5, exporter.DroppedCount);
         Assert.Equal(0, exporter.DeliveredCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
-        Assert.Equal(1, _log.Count(3001));
+        Assert.Equal(1, _logs.Count(3001));
     }
 
     [Fact]
@@ -131,7 +132,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         Assert.Empty(_receiver.Received);
         Assert.Equal(2, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
-        Assert.Contains(_log.Events, e => e.EventId == 3001 && e.Message.Contains("no answer within", StringComparison.Ordinal));
+        Assert.Contains(_logs.Entries, e => e.EventId == 3001 && e.Message.Contains("no answer within", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         // Assert
         Assert.Equal("back", Assert.Single(_receiver.Received).Transaction);
         Assert.Equal(SentryTransportState.Healthy, exporter.State);
-        var recovered = Assert.Single(_log.Events, e => e.EventId == 3003);
+        var recovered = Assert.Single(_logs.Entries, e => e.EventId == 3003);
         Assert.Contains("2 transactions were dropped", recovered.Message, StringComparison.Ordinal);
     }
 
@@ -166,7 +167,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         // Assert
         Assert.Equal(4, _receiver.Attempts);
         Assert.Equal(3, exporter.DroppedCount);
-        Assert.Equal(1, _log.Count(3001));
+        Assert.Equal(1, _logs.Count(3001));
     }
 
     [Fact]
@@ -202,7 +203,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
 
         Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, _receiver.Attempts);
         Assert.Equal(1, exporter.DroppedCount);
-        Assert.Contains(_log.Events, e => e.EventId == 3001 && e.Message.Contains($"HTTP {status}", StringComparison.Ordinal));
+        Assert.Contains(_logs.Entries, e => e.EventId == 3001 && e.Message.Contains($"HTTP {status}", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -217,7 +218,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         Assert.Equal([413, 200], _receiver.Received.Select(r => r.AnsweredStatus));
         Assert.Equal(1, exporter.DroppedCount);
         Assert.Equal(1, exporter.DeliveredCount);
-        Assert.Equal(1, _log.Count(3005));
+        Assert.Equal(1, _logs.Count(3005));
     }
 
     [Theory]
@@ -234,7 +235,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         Assert.Equal(2, _receiver.Attempts);
         Assert.Equal(2, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Rejected, exporter.State);
-        Assert.Equal(1, _log.Count(3004));
+        Assert.Equal(1, _logs.Count(3004));
     }
 
     [Fact]
@@ -312,8 +313,8 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromMilliseconds(1));
         await exporter.ExportAsync(Batch("after"), CancellationToken.None);
         Assert.Equal(["limited", "after"], _receiver.Received.Select(r => r.Transaction));
-        Assert.Equal(1, _log.Count(3002));
-        Assert.Equal(1, _log.Count(3003));
+        Assert.Equal(1, _logs.Count(3002));
+        Assert.Equal(1, _logs.Count(3003));
         Assert.Equal(SentryTransportState.Healthy, exporter.State);
     }
 
@@ -374,6 +375,6 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         await export;
 
         Assert.Equal(2, exporter.DroppedCount);
-        Assert.Equal(1, _log.Count(3008));
+        Assert.Equal(1, _logs.Count(3008));
     }
 }
