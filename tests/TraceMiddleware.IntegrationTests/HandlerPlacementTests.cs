@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using TraceMiddleware.IntegrationTests.Infrastructure;
+using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.IntegrationTests;

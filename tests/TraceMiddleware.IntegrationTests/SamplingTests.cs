@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MinimalApp;
 using TraceMiddleware.IntegrationTests.Infrastructure;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests;
 

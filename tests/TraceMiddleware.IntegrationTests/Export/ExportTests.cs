@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.InMemory;
-using TraceMiddleware.IntegrationTests.Infrastructure;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
 

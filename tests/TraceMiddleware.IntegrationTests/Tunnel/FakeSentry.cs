@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Tunnel;
 
@@ -16,15 +11,13 @@ namespace TraceMiddleware.IntegrationTests.Tunnel;
 /// </summary>
 public sealed class FakeSentry : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
 
-    private FakeSentry(WebApplication app, int port)
+    private FakeSentry()
     {
-        _app = app;
-        Port = port;
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public ConcurrentQueue<ReceivedEnvelope> Received { get; } = new();
 
@@ -43,38 +36,34 @@ public sealed class FakeSentry : IAsyncDisposable
 
     public static async Task<FakeSentry> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        FakeSentry? server = null;
-        app.Run(async context =>
-        {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body);
-            var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-            server!.Received.Enqueue(new ReceivedEnvelope(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray()));
-            if (server.Hang)
-            {
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
-            }
-
-            context.Response.StatusCode = server.StatusCode;
-            foreach (var (name, value) in server.ResponseHeaders)
-            {
-                context.Response.Headers[name] = value;
-            }
-
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(server.ResponseBody);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new FakeSentry(app, new Uri(address).Port);
+        var server = new FakeSentry();
+        (server._app, var baseAddress) = await LoopbackServer.StartAsync(server.AnswerAsync);
+        server.Port = baseAddress.Port;
         return server;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task AnswerAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        Received.Enqueue(new ReceivedEnvelope(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray()));
+        if (Hang)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+
+        context.Response.StatusCode = StatusCode;
+        foreach (var (name, value) in ResponseHeaders)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(ResponseBody);
+    }
 }
 
 public sealed record ReceivedEnvelope(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body)

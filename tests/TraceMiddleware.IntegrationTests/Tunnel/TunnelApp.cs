@@ -1,9 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,46 +30,36 @@ public sealed class TunnelApp : IAsyncDisposable
     public static async Task<TunnelApp> StartAsync(Dictionary<string, string?> settings, Action<WebApplication>? map = null, CapturingLoggerProvider? logs = null, long? serverBodyLimit = null)
     {
         SpanCollector.EnsureStarted();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        if (logs is not null)
-        {
-            builder.Logging.AddProvider(logs).AddFilter("TraceMiddleware", LogLevel.Debug);
-        }
-
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0);
-            if (serverBodyLimit is not null)
+        var (started, baseAddress) = await LoopbackServer.StartAsync(
+            app =>
             {
-                k.Limits.MaxRequestBodySize = serverBodyLimit;
-            }
-        });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddTracing();
-        var app = builder.Build();
-        try
-        {
-            if (map is null)
-            {
-                app.MapSentryTunnel("/monitoring");
-            }
-            else
-            {
-                map(app);
-            }
+                if (map is null)
+                {
+                    app.MapSentryTunnel("/monitoring");
+                }
+                else
+                {
+                    map(app);
+                }
 
-            app.MapGet("/page", () => System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? "none");
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+                app.MapGet("/page", () => System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? "none");
+            },
+            builder =>
+            {
+                if (logs is not null)
+                {
+                    builder.Logging.AddProvider(logs).AddFilter("TraceMiddleware", LogLevel.Debug);
+                }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TunnelApp(app, new Uri(new Uri(address), "/"));
+                if (serverBodyLimit is not null)
+                {
+                    builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = serverBodyLimit);
+                }
+
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.Services.AddTracing();
+            });
+        return new TunnelApp(started, baseAddress);
     }
 
     public async Task<HttpResponseMessage> PostAsync(byte[] body, string? contentEncoding = null, string path = "/monitoring", Action<HttpRequestMessage>? configure = null, bool chunked = false)

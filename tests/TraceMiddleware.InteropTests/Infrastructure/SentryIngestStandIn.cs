@@ -1,14 +1,9 @@
 using System.IO.Compression;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.InteropTests.Infrastructure;
 
@@ -70,15 +65,7 @@ public sealed class SentryIngestStandIn : IAsyncDisposable
     public static async Task<SentryIngestStandIn> StartAsync()
     {
         var standIn = new SentryIngestStandIn();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        standIn._app = app;
-        standIn.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        (standIn._app, standIn.BaseAddress) = await LoopbackServer.StartAsync(standIn.HandleAsync);
         return standIn;
     }
 

@@ -1,14 +1,10 @@
-using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using TraceMiddleware.Export.InMemory;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.InteropTests.Infrastructure;
 
@@ -37,45 +33,45 @@ public sealed class TracedService : IAsyncDisposable
     public static async Task<TracedService> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         SpanCollector.EnsureStarted();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddTracing();
-        builder.Services.AddInMemoryTraceExporter();
-
-        var app = builder.Build();
-        app.MapGet("/api/orders/{id}", async (string id, HttpContext context, IHttpClientFactory factory) =>
-        {
-            var span = SpanReport.Current();
-            var received = new Dictionary<string, string>();
-            foreach (var name in TraceHeaders.All)
+        var (started, baseAddress) = await LoopbackServer.StartAsync(
+            app =>
             {
-                if (context.Request.Headers.TryGetValue(name, out var value))
+                app.MapGet("/api/orders/{id}", async (string id, HttpContext context, IHttpClientFactory factory) =>
                 {
-                    received[name] = value.ToString();
-                }
-            }
+                    var span = SpanReport.Current();
+                    var received = new Dictionary<string, string>();
+                    foreach (var name in TraceHeaders.All)
+                    {
+                        if (context.Request.Headers.TryGetValue(name, out var value))
+                        {
+                            received[name] = value.ToString();
+                        }
+                    }
 
-            var calls = new List<CallReport>();
-            foreach (var url in context.Request.Query["next"])
+                    var calls = new List<CallReport>();
+                    foreach (var url in context.Request.Query["next"])
+                    {
+                        var client = factory.CreateClient("downstream");
+                        calls.Add(await CallAsync(client, url!, plain: false, context.RequestAborted));
+                    }
+
+                    foreach (var url in context.Request.Query["plain"])
+                    {
+                        using var client = new HttpClient();
+                        calls.Add(await CallAsync(client, url!, plain: true, context.RequestAborted));
+                    }
+
+                    return Results.Json(new ServiceReport(span, received, calls), JsonDefaults.Web);
+                });
+            },
+            builder =>
             {
-                var client = factory.CreateClient("downstream");
-                calls.Add(await CallAsync(client, url!, plain: false, context.RequestAborted));
-            }
-
-            foreach (var url in context.Request.Query["plain"])
-            {
-                using var client = new HttpClient();
-                calls.Add(await CallAsync(client, url!, plain: true, context.RequestAborted));
-            }
-
-            return Results.Json(new ServiceReport(span, received, calls), JsonDefaults.Web);
-        });
-
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TracedService(app, new Uri(address.TrimEnd('/') + "/"));
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.Services.AddTracing();
+                builder.Services.AddInMemoryTraceExporter();
+            },
+            new WebApplicationOptions { EnvironmentName = "Production" });
+        return new TracedService(started, baseAddress);
     }
 
     /// <summary>The URL of the endpoint with the calls it is to make on.</summary>

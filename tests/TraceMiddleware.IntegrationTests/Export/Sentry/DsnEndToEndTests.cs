@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using TraceMiddleware.IntegrationTests.Infrastructure;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 

@@ -3,13 +3,9 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using TraceMiddleware.Export.Sentry;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 
@@ -19,11 +15,13 @@ namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 /// </summary>
 public sealed class SentryReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<Func<HttpContext, Task>> _script = new();
+    private WebApplication _app = null!;
     private int _attempts;
 
-    private SentryReceiver(WebApplication app) => _app = app;
+    private SentryReceiver()
+    {
+    }
 
     public int Port { get; private set; }
 
@@ -38,15 +36,9 @@ public sealed class SentryReceiver : IAsyncDisposable
 
     public static async Task<SentryReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var receiver = new SentryReceiver(app);
-        app.MapPost("/api/{project}/envelope/", receiver.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Port = new Uri(address).Port;
+        var receiver = new SentryReceiver();
+        (receiver._app, var baseAddress) = await LoopbackServer.StartAsync(app => app.MapPost("/api/{project}/envelope/", receiver.HandleAsync));
+        receiver.Port = baseAddress.Port;
         return receiver;
     }
 
