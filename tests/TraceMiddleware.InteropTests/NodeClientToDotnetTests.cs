@@ -1,4 +1,5 @@
 using TraceMiddleware.InteropTests.Infrastructure;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.InteropTests;
 
@@ -10,7 +11,7 @@ public sealed class NodeClientToDotnetTests
     {
         // Arrange
         await using var standIn = await SentryIngestStandIn.StartAsync();
-        await using var downstream = await HeaderRecorder.StartAsync();
+        await using var downstream = await EchoServer.StartAsync();
         await using var service = await TracedService.StartAsync(new Dictionary<string, string?>
         {
             ["Tracing:Dsn"] = standIn.Dsn("dotnet", 2),

@@ -40,7 +40,7 @@ public sealed class TracedService : IAsyncDisposable
                 {
                     var span = SpanReport.Current();
                     var received = new Dictionary<string, string>();
-                    foreach (var name in TraceHeaders.All)
+                    foreach (var name in ReceivedRequest.TraceHeaderNames)
                     {
                         if (context.Request.Headers.TryGetValue(name, out var value))
                         {
