@@ -1,4 +1,5 @@
 using TraceMiddleware.AspNetCore;
+using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.Tests.AspNetCore;
@@ -87,8 +88,8 @@ public class ServerTimingHeaderTests
         const string alphabet = "0123456789abcdef-=,;%\"\\ \t\r\n\u0000\u007fé\u2028sentry_";
         for (var i = 0; i < 20_000; i++)
         {
-            var trace = random.Next(4) == 0 ? RandomText(random, alphabet) : SentryTrace;
-            var baggage = random.Next(5) == 0 ? null : RandomText(random, alphabet);
+            var trace = random.Next(4) == 0 ? FuzzText.Random(random, alphabet, 30) : SentryTrace;
+            var baggage = random.Next(5) == 0 ? null : FuzzText.Random(random, alphabet, 30);
 
             var value = ServerTimingHeader.Format(new TraceHeaders(trace, baggage, null, null));
 
@@ -111,16 +112,5 @@ public class ServerTimingHeaderTests
                 Assert.Single(metrics);
             }
         }
-    }
-
-    private static string RandomText(Random random, string alphabet)
-    {
-        var chars = new char[random.Next(0, 30)];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = alphabet[random.Next(alphabet.Length)];
-        }
-
-        return new string(chars);
     }
 }

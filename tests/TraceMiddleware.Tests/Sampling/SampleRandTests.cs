@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TraceMiddleware.Sampling;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.Tests.Sampling;
 
@@ -300,7 +301,7 @@ public class SampleRandTests
 
         for (var i = 0; i < 20_000; i++)
         {
-            var text = i % 2 == 0 ? RandomText(random, alphabet) : Mutate(random, valid[random.Next(valid.Length)], alphabet);
+            var text = i % 2 == 0 ? FuzzText.Random(random, alphabet, 12) : Mutate(random, valid[random.Next(valid.Length)], alphabet);
 
             // Act
             var ok = SampleRand.TryParse(text, out var value);
@@ -324,18 +325,6 @@ public class SampleRandTests
         }
 
         Assert.True(accepted > 1_000, $"only {accepted} inputs were accepted; the fuzz does not reach the accepting path enough");
-    }
-
-    private static string RandomText(Random random, string alphabet)
-    {
-        var builder = new StringBuilder();
-        var length = random.Next(0, 12);
-        for (var i = 0; i < length; i++)
-        {
-            builder.Append(alphabet[random.Next(alphabet.Length)]);
-        }
-
-        return builder.ToString();
     }
 
     private static string Mutate(Random random, string value, string alphabet)

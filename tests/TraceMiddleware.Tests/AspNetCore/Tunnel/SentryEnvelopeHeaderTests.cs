@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using TraceMiddleware.AspNetCore.Tunnel;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.Tests.AspNetCore.Tunnel;
 
@@ -148,7 +149,7 @@ public class SentryEnvelopeHeaderTests
 
         for (var i = 0; i < 20_000; i++)
         {
-            var text = random.Next(3) == 0 ? RandomText(random, alphabet) : Mutate(random, seeds[random.Next(seeds.Length)], alphabet);
+            var text = random.Next(3) == 0 ? FuzzText.Random(random, alphabet, 40) : Mutate(random, seeds[random.Next(seeds.Length)], alphabet);
             var bytes = random.Next(10) == 0 ? RandomBytes(random) : Encoding.UTF8.GetBytes(text);
 
             var ok = SentryEnvelopeHeader.TryReadDsn(bytes, out var dsn, out var reason);
@@ -205,17 +206,6 @@ public class SentryEnvelopeHeaderTests
     {
         var start = "{\"dsn\":\"" + Dsn + "\",\"pad\":\"";
         return Encoding.UTF8.GetBytes(start + new string('x', length - start.Length - 2) + "\"}");
-    }
-
-    private static string RandomText(Random random, string alphabet)
-    {
-        var chars = new char[random.Next(0, 40)];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = alphabet[random.Next(alphabet.Length)];
-        }
-
-        return new string(chars);
     }
 
     private static byte[] RandomBytes(Random random)

@@ -1,5 +1,5 @@
-using System.Text;
 using TraceMiddleware.Export.Sentry;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.Tests.Export.Sentry;
 
@@ -136,41 +136,7 @@ public class SentryDsnTests
         Assert.True(rejected > 100, $"only {rejected} rejected");
     }
 
-    private static string RandomText(Random random)
-    {
-        const string alphabet = "https:/@?#:.0123456789abcdefo k%[]\\\t\u00e9\ud83d\ude00\ud800-_";
-        var builder = new StringBuilder();
-        var length = random.Next(0, 48);
-        for (var i = 0; i < length; i++)
-        {
-            builder.Append(alphabet[random.Next(alphabet.Length)]);
-        }
+    private static string RandomText(Random random) => FuzzText.Random(random, "https:/@?#:.0123456789abcdefo k%[]\\\t\u00e9\ud83d\ude00\ud800-_", 48);
 
-        return builder.ToString();
-    }
-
-    private static string Mutate(Random random, string seed)
-    {
-        var builder = new StringBuilder(seed);
-        var edits = random.Next(0, 4);
-        const string inserts = "/@:?#%.0a \u00e9[";
-        for (var e = 0; e < edits && builder.Length > 0; e++)
-        {
-            var at = random.Next(builder.Length);
-            switch (random.Next(3))
-            {
-                case 0:
-                    builder.Remove(at, 1);
-                    break;
-                case 1:
-                    builder.Insert(at, inserts[random.Next(inserts.Length)]);
-                    break;
-                default:
-                    builder[at] = inserts[random.Next(inserts.Length)];
-                    break;
-            }
-        }
-
-        return builder.ToString();
-    }
+    private static string Mutate(Random random, string seed) => FuzzText.Mutate(random, seed, "/@:?#%.0a \u00e9[", 4);
 }

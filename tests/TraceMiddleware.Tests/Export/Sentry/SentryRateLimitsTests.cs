@@ -1,5 +1,5 @@
-using System.Text;
 using TraceMiddleware.Export.Sentry;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.Tests.Export.Sentry;
 
@@ -153,41 +153,7 @@ public class SentryRateLimitsTests
         Assert.True(dates > 10, $"only {dates} dates");
     }
 
-    private static string RandomText(Random random)
-    {
-        const string alphabet = "0123456789:;, .-transactiondefaulrGMTSatJun\t\u00e9\ud800\u0660e";
-        var builder = new StringBuilder();
-        var length = random.Next(0, 40);
-        for (var i = 0; i < length; i++)
-        {
-            builder.Append(alphabet[random.Next(alphabet.Length)]);
-        }
+    private static string RandomText(Random random) => FuzzText.Random(random, "0123456789:;, .-transactiondefaulrGMTSatJun\t\u00e9\ud800\u0660e", 40);
 
-        return builder.ToString();
-    }
-
-    private static string Mutate(Random random, string seed)
-    {
-        var builder = new StringBuilder(seed);
-        const string inserts = "0:;, .-9x\u0660";
-        var edits = random.Next(0, 3);
-        for (var e = 0; e < edits && builder.Length > 0; e++)
-        {
-            var at = random.Next(builder.Length);
-            switch (random.Next(3))
-            {
-                case 0:
-                    builder.Remove(at, 1);
-                    break;
-                case 1:
-                    builder.Insert(at, inserts[random.Next(inserts.Length)]);
-                    break;
-                default:
-                    builder[at] = inserts[random.Next(inserts.Length)];
-                    break;
-            }
-        }
-
-        return builder.ToString();
-    }
+    private static string Mutate(Random random, string seed) => FuzzText.Mutate(random, seed, "0:;, .-9x\u0660", 3);
 }
