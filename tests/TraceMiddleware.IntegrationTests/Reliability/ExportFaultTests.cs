@@ -56,7 +56,7 @@ public sealed class ExportFaultTests(ITestOutputHelper output)
             var response = await client.GetAsync($"/api/orders/{i}", ct);
             Assert.True(response.IsSuccessStatusCode, $"request {i}: {response.StatusCode}");
             Interlocked.Increment(ref served);
-            InterlockedMax(ref peakQueue, queue.Count);
+            InterlockedMax.Update(ref peakQueue, queue.Count);
         });
 
         var stopwatch = Stopwatch.StartNew();
@@ -85,21 +85,6 @@ public sealed class ExportFaultTests(ITestOutputHelper output)
                 Assert.Equal(0, sentry.DeliveredCount);
                 Assert.InRange(sentry.DroppedCount + queue.DroppedCount, 1, requests);
                 break;
-        }
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
+using TraceMiddleware.IntegrationTests.Infrastructure;
 
 namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 
@@ -28,7 +29,7 @@ public sealed class RequestHold(SentryReceiver receiver)
         var inHandler = Interlocked.Increment(ref _inHandler);
         try
         {
-            Max(ref _maxInHandler, inHandler);
+            InterlockedMax.Update(ref _maxInHandler, inHandler);
             var release = new TaskCompletionSource<(int, (string, string)[])>(TaskCreationOptions.RunContinuationsAsynchronously);
             Interlocked.Increment(ref _heldCount);
             _held.Enqueue(release);
@@ -70,21 +71,6 @@ public sealed class RequestHold(SentryReceiver receiver)
         {
             Assert.True(DateTime.UtcNow < deadline, $"gave up waiting for {what()}");
             await Task.Delay(2);
-        }
-    }
-
-    private static void Max(ref int target, int value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
         }
     }
 }
