@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using MinimalApp;
 using TraceMiddleware.IntegrationTests.Infrastructure;
+using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.IntegrationTests;

@@ -1,4 +1,5 @@
 using TraceMiddleware.InteropTests.Infrastructure;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.InteropTests;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TraceMiddleware.InteropTests.Infrastructure;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.InteropTests;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TraceMiddleware.DependencyInjection;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Infrastructure;
 

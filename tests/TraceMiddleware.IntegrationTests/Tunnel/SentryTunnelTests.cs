@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
-using TraceMiddleware.IntegrationTests.Infrastructure;
 using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Tunnel;

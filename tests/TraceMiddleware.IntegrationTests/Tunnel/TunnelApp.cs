@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TraceMiddleware.IntegrationTests.Infrastructure;
 using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.IntegrationTests.Tunnel;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Shop;
+using TraceMiddleware.Testing;
 
 namespace TraceMiddleware.InteropTests.Infrastructure;
 

@@ -1,15 +1,21 @@
 using System.Diagnostics;
 using TraceMiddleware.Tracing;
 
-namespace TraceMiddleware.InteropTests.Infrastructure;
+namespace TraceMiddleware.Testing;
 
 /// <summary>
-/// Every finished activity of the TraceMiddleware source in this process (our services run in the test
-/// process). Tests run in parallel, so each one looks only at its own trace ids. A span stops after its
+/// Every finished activity of the TraceMiddleware source in this process (the apps under test run in the
+/// test process). Tests run in parallel, so each one looks only at its own trace ids. A span stops after its
 /// response has gone out, so tests wait for the spans they expect.
 /// </summary>
 public static class SpanCollector
 {
+    /// <summary>
+    /// How long a test waits for a span: generous, because two cores are shared by parallel tests, node
+    /// start-ups and Chromium; bounded, so that a span that never comes fails the test instead of hanging it.
+    /// </summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
     private static readonly object s_gate = new();
     private static readonly List<Activity> s_stopped = [];
     private static TaskCompletionSource s_changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,7 +36,7 @@ public static class SpanCollector
     public static async Task<IReadOnlyList<Activity>> WaitForTraceAsync(string traceId, Func<IReadOnlyList<Activity>, bool> done, string what)
     {
         EnsureStarted();
-        using var cancellation = new CancellationTokenSource(Waits.Peer);
+        using var cancellation = new CancellationTokenSource(Wait);
         while (true)
         {
             Task changed;
@@ -51,7 +57,7 @@ public static class SpanCollector
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Our spans of trace {traceId} never showed {what} within {Waits.Peer}. They are:\n{Describe(ForTrace(traceId))}");
+                throw new TimeoutException($"Our spans of trace {traceId} never showed {what} within {Wait}. They are:\n{Describe(ForTrace(traceId))}");
             }
         }
     }
