@@ -228,17 +228,23 @@ public class TracePropagationTargetListTests
             }
         }
 
-        // Act
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var round = 0; round < 100; round++)
+        // Act: the steady state is what counts. The regex engines build some state lazily (the non-backtracking
+        // DFA, the interpreter's stacks), so one round may still allocate once; an allocation per call shows
+        // up in every round.
+        var allocated = long.MaxValue;
+        for (var attempt = 0; attempt < 3 && allocated != 0; attempt++)
         {
-            for (var i = 0; i < uris.Length; i++)
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var round = 0; round < 100; round++)
             {
-                sut.IsMatch(uris[i]);
+                for (var i = 0; i < uris.Length; i++)
+                {
+                    sut.IsMatch(uris[i]);
+                }
             }
-        }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         // Assert
         Assert.Equal(0, allocated);
