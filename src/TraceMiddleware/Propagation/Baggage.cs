@@ -332,7 +332,7 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
     }
 
     // Only called on text BaggageReader has validated, so decoding cannot fail.
-    private static string Decode(ReadOnlySpan<char> raw)
+    internal static string Decode(ReadOnlySpan<char> raw)
     {
         if (!PercentEncoding.NeedsDecoding(raw))
         {
