@@ -26,6 +26,10 @@ public ref struct BaggageReader
 {
     private readonly ReadOnlySpan<char> _header;
     private readonly int _maxMembers;
+
+    // One search over the whole header, so that members of a header without surrogates (nearly every one)
+    // are validated with a single search for '%'.
+    private readonly bool _hasSurrogates;
     private int _position;
     private int _count;
 
@@ -41,6 +45,7 @@ public ref struct BaggageReader
     {
         _header = header;
         _maxMembers = maxMembers;
+        _hasSurrogates = header.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
         _position = 0;
         _count = 0;
         RawKey = default;
@@ -75,9 +80,7 @@ public ref struct BaggageReader
 
             var key = TrimOws(member[..equals]);
             var value = TrimOws(member[(equals + 1)..]);
-            if (key.IsEmpty || value.IsEmpty
-                || !PercentEncoding.TryGetDecodedLength(key, out _)
-                || !PercentEncoding.TryGetDecodedLength(value, out _))
+            if (key.IsEmpty || value.IsEmpty || !IsDecodable(key) || !IsDecodable(value))
             {
                 continue;
             }
@@ -109,5 +112,8 @@ public ref struct BaggageReader
 
     // W3C OWS is spaces and tabs only. JS's String.trim also strips CR, LF and Unicode spaces, but those
     // cannot reach us raw through an HTTP header anyway.
-    private static ReadOnlySpan<char> TrimOws(ReadOnlySpan<char> s) => s.Trim(" \t");
+    private static ReadOnlySpan<char> TrimOws(ReadOnlySpan<char> s) => OptionalWhitespace.Trim(s);
+
+    private readonly bool IsDecodable(ReadOnlySpan<char> s) =>
+        (!_hasSurrogates && !s.Contains('%')) || PercentEncoding.TryGetDecodedLength(s, out _);
 }
