@@ -36,14 +36,12 @@ internal static class HexId
     public static bool TryParseTraceId(ReadOnlySpan<char> s, out UInt128 id)
     {
         id = default;
-        if (s.Length != TraceIdLength
-            || !TryParseUInt64(s[..SpanIdLength], out var upper)
-            || !TryParseUInt64(s[SpanIdLength..], out var lower))
+        if (s.Length != TraceIdLength || !IsLowerHex(s))
         {
             return false;
         }
 
-        id = new UInt128(upper, lower);
+        id = new UInt128(DecodeLowerHex(s[..SpanIdLength]), DecodeLowerHex(s[SpanIdLength..]));
         return id != UInt128.Zero;
     }
 
@@ -53,12 +51,12 @@ internal static class HexId
     public static bool TryParseSpanId(ReadOnlySpan<char> s, out ulong id)
     {
         id = 0;
-        if (s.Length != SpanIdLength || !TryParseUInt64(s, out var value))
+        if (s.Length != SpanIdLength || !IsLowerHex(s))
         {
             return false;
         }
 
-        id = value;
+        id = DecodeLowerHex(s);
         return id != 0;
     }
 
@@ -71,8 +69,9 @@ internal static class HexId
             return false;
         }
 
-        WriteUInt64((ulong)(id >> 64), destination[..SpanIdLength]);
-        WriteUInt64((ulong)id, destination.Slice(SpanIdLength, SpanIdLength));
+        Span<byte> bytes = stackalloc byte[TraceIdLength / 2];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, id);
+        Convert.TryToHexStringLower(bytes, destination, out _);
         charsWritten = TraceIdLength;
         return true;
     }
@@ -86,7 +85,9 @@ internal static class HexId
             return false;
         }
 
-        WriteUInt64(id, destination[..SpanIdLength]);
+        Span<byte> bytes = stackalloc byte[SpanIdLength / 2];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, id);
+        Convert.TryToHexStringLower(bytes, destination, out _);
         charsWritten = SpanIdLength;
         return true;
     }
@@ -139,22 +140,18 @@ internal static class HexId
         return BinaryPrimitives.ReadUInt64BigEndian(bytes);
     }
 
-    private static bool TryParseUInt64(ReadOnlySpan<char> s, out ulong value)
+    // Only for text IsLowerHex accepted (the vectorised check): '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66,
+    // so the low nibble plus 9 for letters (bit 6 set) is the digit's value, without a branch or a table.
+    private static ulong DecodeLowerHex(ReadOnlySpan<char> s)
     {
-        value = 0;
+        ulong value = 0;
         for (var i = 0; i < s.Length; i++)
         {
-            var nibble = LowerHexValue(s[i]);
-            if (nibble < 0)
-            {
-                value = 0;
-                return false;
-            }
-
-            value = (value << 4) | (uint)nibble;
+            var c = (uint)s[i];
+            value = (value << 4) | ((c & 0xF) + (9 * (c >> 6)));
         }
 
-        return true;
+        return value;
     }
 
     /// <summary>The value of a lowercase hex digit, or -1 for any other character.</summary>
@@ -171,14 +168,5 @@ internal static class HexId
         }
 
         return -1;
-    }
-
-    private static void WriteUInt64(ulong value, Span<char> destination)
-    {
-        for (var i = destination.Length - 1; i >= 0; i--)
-        {
-            destination[i] = LowerHexDigits[(int)(value & 0xF)];
-            value >>= 4;
-        }
     }
 }
