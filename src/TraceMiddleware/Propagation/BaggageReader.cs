@@ -27,9 +27,10 @@ public ref struct BaggageReader
     private readonly ReadOnlySpan<char> _header;
     private readonly int _maxMembers;
 
-    // One search over the whole header, so that members of a header without surrogates (nearly every one)
-    // are validated with a single search for '%'.
+    // One search over the whole header for surrogates and one running search for '%': a member with
+    // neither (nearly every one) is valid as it stands and needs no check of its own.
     private readonly bool _hasSurrogates;
+    private int _nextEscape;
     private int _position;
     private int _count;
 
@@ -45,7 +46,8 @@ public ref struct BaggageReader
     {
         _header = header;
         _maxMembers = maxMembers;
-        _hasSurrogates = header.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+        _hasSurrogates = PercentEncoding.ContainsSurrogate(header);
+        _nextEscape = -1;
         _position = 0;
         _count = 0;
         RawKey = default;
@@ -67,7 +69,8 @@ public ref struct BaggageReader
     {
         while (_count < _maxMembers && _position <= _header.Length)
         {
-            var rest = _header[_position..];
+            var start = _position;
+            var rest = _header[start..];
             var comma = rest.IndexOf(',');
             var member = comma < 0 ? rest : rest[..comma];
             _position = comma < 0 ? _header.Length + 1 : _position + comma + 1;
@@ -80,7 +83,13 @@ public ref struct BaggageReader
 
             var key = TrimOws(member[..equals]);
             var value = TrimOws(member[(equals + 1)..]);
-            if (key.IsEmpty || value.IsEmpty || !IsDecodable(key) || !IsDecodable(value))
+            if (key.IsEmpty || value.IsEmpty)
+            {
+                continue;
+            }
+
+            if ((_hasSurrogates || HasEscape(start, start + member.Length))
+                && (!PercentEncoding.TryGetDecodedLength(key, out _) || !PercentEncoding.TryGetDecodedLength(value, out _)))
             {
                 continue;
             }
@@ -114,6 +123,15 @@ public ref struct BaggageReader
     // cannot reach us raw through an HTTP header anyway.
     private static ReadOnlySpan<char> TrimOws(ReadOnlySpan<char> s) => OptionalWhitespace.Trim(s);
 
-    private readonly bool IsDecodable(ReadOnlySpan<char> s) =>
-        (!_hasSurrogates && !s.Contains('%')) || PercentEncoding.TryGetDecodedLength(s, out _);
+    // Whether a '%' lies in [start, end) of the header; searches on only past the last one found.
+    private bool HasEscape(int start, int end)
+    {
+        if (_nextEscape < start)
+        {
+            var index = _header[start..].IndexOf('%');
+            _nextEscape = index < 0 ? int.MaxValue : start + index;
+        }
+
+        return _nextEscape < end;
+    }
 }
