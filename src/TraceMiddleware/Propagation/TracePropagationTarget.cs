@@ -47,6 +47,9 @@ public sealed class TracePropagationTarget
     private readonly string _value;
     private readonly Regex? _regex;
 
+    // Literal text the pattern requires: most URLs are turned away by it without running the regex.
+    private readonly RegexLiteralFilter? _filter;
+
     /// <summary>Creates a target from text, as written in configuration.</summary>
     /// <param name="target">
     /// <c>*</c> or <c>.*</c> for every URL, a string starting with <c>^</c> for a regular expression, or any
@@ -66,6 +69,7 @@ public sealed class TracePropagationTarget
         }
 
         _value = value;
+        _filter = _regex is null ? null : RegexLiteralFilter.TryCreate(_regex.ToString(), _regex.Options);
     }
 
     /// <summary>Creates a target from a regular expression written in code.</summary>
@@ -81,6 +85,7 @@ public sealed class TracePropagationTarget
         _kind = TracePropagationTargetKind.Pattern;
         _value = regex.ToString();
         _regex = MakeSafe(regex);
+        _filter = RegexLiteralFilter.TryCreate(_regex.ToString(), _regex.Options);
     }
 
     /// <summary>
@@ -173,6 +178,19 @@ public sealed class TracePropagationTarget
             case TracePropagationTargetKind.LoopbackHost:
                 return TargetUrl.TryGetHost(urlText, out var host) && host.Equals(_value.AsSpan(), StringComparison.OrdinalIgnoreCase);
             default:
+                if (_filter is { } filter)
+                {
+                    if (!filter.MayMatch(urlText))
+                    {
+                        return false;
+                    }
+
+                    if (filter.DecidesAlone)
+                    {
+                        return true;
+                    }
+                }
+
                 try
                 {
                     return _regex!.IsMatch(urlText);
