@@ -329,7 +329,9 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
         var reader = new BaggageReader(header, remaining);
         while (reader.MoveNext())
         {
-            members.AddOrReplace(new BaggageMember(Decode(reader.RawKey), Decode(reader.RawValue)));
+            members.AddOrReplace(reader.IsPlain
+                ? new BaggageMember(SentryBaggageKeys.ToKeyString(reader.RawKey), SentryBaggageKeys.ToValueString(reader.RawValue))
+                : new BaggageMember(Decode(reader.RawKey), Decode(reader.RawValue)));
         }
 
         remaining -= reader.Count;

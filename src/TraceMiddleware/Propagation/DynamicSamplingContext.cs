@@ -250,7 +250,7 @@ public sealed class DynamicSamplingContext
             var member = baggage[i];
             if (member.IsSentry)
             {
-                entries[at++] = new(member.Key[SentryPrefix.Length..], member.Value);
+                entries[at++] = new(SentryBaggageKeys.WithoutPrefix(member.Key), member.Value);
             }
         }
 

@@ -49,7 +49,7 @@ internal readonly struct SentryBaggageSummary
             while (reader.MoveNext())
             {
                 var rawKey = reader.RawKey;
-                if (!PercentEncoding.NeedsDecoding(rawKey))
+                if (reader.IsPlain || !PercentEncoding.NeedsDecoding(rawKey))
                 {
                     Classify(rawKey, reader.RawValue, ref hasSentry, ref hasThirdParty, ref sampleRand, ref sampleRate, ref orgId);
                     continue;
