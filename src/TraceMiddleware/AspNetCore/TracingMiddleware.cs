@@ -147,7 +147,7 @@ internal sealed class TracingMiddleware
             status = SpanStatus.FromHttpStatusCode(statusCode);
         }
 
-        activity.SetTag(SpanTags.HttpResponseStatusCode, statusCode);
+        activity.SetTag(SpanTags.HttpResponseStatusCode, StatusCodeTag.Box(statusCode));
         SpanStatus.Set(activity, status);
     }
 }

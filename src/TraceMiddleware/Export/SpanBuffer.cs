@@ -9,6 +9,12 @@ namespace TraceMiddleware.Export;
 /// </summary>
 internal sealed class SpanBuffer
 {
+    /// <summary>
+    /// A buffer that is closed already: what a root that never had a child finishes with, so that finishing
+    /// allocates nothing and a child that outlives its root is still refused.
+    /// </summary>
+    public static SpanBuffer Closed { get; } = CreateClosed();
+
     // One lock per transaction: only the spans of one request ever contend for it.
     private readonly Lock _gate = new();
     private List<Activity>? _spans;
@@ -52,6 +58,13 @@ internal sealed class SpanBuffer
 
             return true;
         }
+    }
+
+    private static SpanBuffer CreateClosed()
+    {
+        var buffer = new SpanBuffer();
+        buffer.Close(out _);
+        return buffer;
     }
 
     /// <summary>Hands the kept spans over (in the order they finished) and refuses every later one.</summary>

@@ -55,7 +55,7 @@ internal sealed class TransactionCollector
 
     private void Complete(TraceRoot root)
     {
-        var spans = root.Spans.Close(out var dropped);
+        var spans = root.CloseSpans(out var dropped);
         var activity = root.Activity;
         SentryTransaction transaction;
         try

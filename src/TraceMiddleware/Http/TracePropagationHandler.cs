@@ -47,7 +47,7 @@ internal sealed class TracePropagationHandler : DelegatingHandler
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (span.IsAllDataRequested)
             {
-                span.SetTag(SpanTags.HttpResponseStatusCode, (int)response.StatusCode);
+                span.SetTag(SpanTags.HttpResponseStatusCode, StatusCodeTag.Box((int)response.StatusCode));
                 SpanStatus.Set(span, SpanStatus.FromHttpStatusCode((int)response.StatusCode));
             }
 

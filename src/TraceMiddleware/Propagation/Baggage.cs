@@ -84,10 +84,10 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
     /// <returns>The members, or <see cref="Empty"/>.</returns>
     public static Baggage Parse(ReadOnlySpan<char> value)
     {
-        var list = new List<BaggageMember>();
+        var members = default(BaggageMemberCollector);
         var remaining = MaxMembers;
-        Collect(value, list, ref remaining);
-        return list.Count == 0 ? Empty : new Baggage(list.ToArray());
+        Collect(value, ref members, ref remaining);
+        return members.Count == 0 ? Empty : new Baggage(members.ToArray());
     }
 
     /// <summary>
@@ -98,14 +98,14 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
     /// <returns>The members, or <see cref="Empty"/>.</returns>
     public static Baggage Parse(StringValues values)
     {
-        var list = new List<BaggageMember>();
+        var members = default(BaggageMemberCollector);
         var remaining = MaxMembers;
         for (var i = 0; i < values.Count && remaining > 0; i++)
         {
-            Collect(values[i], list, ref remaining);
+            Collect(values[i], ref members, ref remaining);
         }
 
-        return list.Count == 0 ? Empty : new Baggage(list.ToArray());
+        return members.Count == 0 ? Empty : new Baggage(members.ToArray());
     }
 
     /// <summary>Parses one <c>baggage</c> header value, like <see cref="Parse(ReadOnlySpan{char})"/>.</summary>
@@ -182,29 +182,33 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
         for (var i = 0; i < _members.Length && count < MaxMembers; i++)
         {
             var member = _members[i];
-            var next = NextLength(length, count, member);
-            if (next > MaxBytes)
+            var at = count == 0 ? 0 : length + 1;
+
+            // Encode straight into place, one pass per key and value. Only a member that does not fit needs
+            // its exact length: to tell one past MaxBytes (skipped) from a destination that is too small.
+            if (at < destination.Length && TryEncodeMember(member, destination[at..], out var entry))
+            {
+                if (at + entry > MaxBytes)
+                {
+                    continue;
+                }
+
+                if (count > 0)
+                {
+                    destination[length] = ',';
+                }
+
+                length = at + entry;
+                count++;
+                continue;
+            }
+
+            if (NextLength(length, count, member) > MaxBytes)
             {
                 continue;
             }
 
-            if (next > destination.Length)
-            {
-                return false;
-            }
-
-            var at = length;
-            if (count > 0)
-            {
-                destination[at++] = ',';
-            }
-
-            PercentEncoding.TryEncode(member.Key, destination[at..], out var keyWritten);
-            at += keyWritten;
-            destination[at++] = '=';
-            PercentEncoding.TryEncode(member.Value, destination[at..], out _);
-            length = next;
-            count++;
+            return false;
         }
 
         charsWritten = length;
@@ -218,8 +222,22 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
 
         static string Format(Baggage baggage)
         {
-            var length = baggage.GetFormattedLength();
-            return length == 0 ? string.Empty : string.Create(length, baggage, static (span, b) => b.TryFormat(span, out _));
+            if (baggage._members.Length == 0)
+            {
+                return string.Empty;
+            }
+
+            // MaxBytes chars always hold the header; formatting once and copying beats measuring first.
+            var buffer = ArrayPool<char>.Shared.Rent(MaxBytes);
+            try
+            {
+                baggage.TryFormat(buffer, out var written);
+                return written == 0 ? string.Empty : new string(buffer, 0, written);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -306,12 +324,14 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
         }
     }
 
-    private static void Collect(ReadOnlySpan<char> header, List<BaggageMember> list, ref int remaining)
+    private static void Collect(ReadOnlySpan<char> header, ref BaggageMemberCollector members, ref int remaining)
     {
         var reader = new BaggageReader(header, remaining);
         while (reader.MoveNext())
         {
-            AddOrReplace(list, new BaggageMember(Decode(reader.RawKey), Decode(reader.RawValue)));
+            members.AddOrReplace(reader.IsPlain
+                ? new BaggageMember(SentryBaggageKeys.ToKeyString(reader.RawKey), SentryBaggageKeys.ToValueString(reader.RawValue))
+                : new BaggageMember(Decode(reader.RawKey), Decode(reader.RawValue)));
         }
 
         remaining -= reader.Count;
@@ -332,7 +352,7 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
     }
 
     // Only called on text BaggageReader has validated, so decoding cannot fail.
-    private static string Decode(ReadOnlySpan<char> raw)
+    internal static string Decode(ReadOnlySpan<char> raw)
     {
         if (!PercentEncoding.NeedsDecoding(raw))
         {
@@ -355,6 +375,24 @@ public sealed class Baggage : IReadOnlyList<BaggageMember>
                 ArrayPool<char>.Shared.Return(rented);
             }
         }
+    }
+
+    private static bool TryEncodeMember(BaggageMember member, Span<char> destination, out int written)
+    {
+        written = 0;
+        if (!PercentEncoding.TryEncode(member.Key, destination, out var keyLength) || keyLength >= destination.Length)
+        {
+            return false;
+        }
+
+        destination[keyLength] = '=';
+        if (!PercentEncoding.TryEncode(member.Value, destination[(keyLength + 1)..], out var valueLength))
+        {
+            return false;
+        }
+
+        written = keyLength + 1 + valueLength;
+        return true;
     }
 
     private static int NextLength(int length, int count, BaggageMember member)

@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Primitives;
 
 namespace TraceMiddleware.Propagation;
 
@@ -16,23 +17,37 @@ public sealed class DynamicSamplingContext
 {
     private const string SentryPrefix = "sentry-";
 
-    private readonly KeyValuePair<string, string>[] _entries;
+    // A frozen DSC read from a request is built from the raw header only when someone reads its entries
+    // (an outgoing call, the exporter): most requests never do, and the members are most of a request's garbage.
+    private readonly StringValues _rawBaggage;
+    private readonly string? _appendedSampleRand;
+    private readonly bool _isEmpty;
+    private KeyValuePair<string, string>[]? _entries;
+    private ReadOnlyCollection<KeyValuePair<string, string>>? _entriesView;
     private Baggage? _baggage;
 
     private DynamicSamplingContext(KeyValuePair<string, string>[] entries)
     {
         _entries = entries;
-        Entries = new ReadOnlyCollection<KeyValuePair<string, string>>(entries);
+        _isEmpty = entries.Length == 0;
+    }
+
+    private DynamicSamplingContext(StringValues rawBaggage, string? appendedSampleRand)
+    {
+        _rawBaggage = rawBaggage;
+        _appendedSampleRand = appendedSampleRand;
     }
 
     /// <summary>A DSC with no entries: a continued trace that arrived without <c>sentry-</c> baggage sends none on.</summary>
     public static DynamicSamplingContext Empty { get; } = new([]);
 
     /// <summary>The entries in order, keys without the <c>sentry-</c> prefix (for example <c>trace_id</c>).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Entries { get; }
+    public IReadOnlyList<KeyValuePair<string, string>> Entries => _entriesView ??= new ReadOnlyCollection<KeyValuePair<string, string>>(EntryArray);
 
     /// <summary>Whether there are no entries.</summary>
-    public bool IsEmpty => _entries.Length == 0;
+    public bool IsEmpty => _isEmpty;
+
+    private KeyValuePair<string, string>[] EntryArray => _entries ?? Materialize();
 
     /// <summary>The value for a key without the prefix (ordinal), or null.</summary>
     /// <param name="key">For example <c>trace_id</c>.</param>
@@ -42,11 +57,12 @@ public sealed class DynamicSamplingContext
         get
         {
             ArgumentNullException.ThrowIfNull(key);
-            for (var i = 0; i < _entries.Length; i++)
+            var entries = EntryArray;
+            for (var i = 0; i < entries.Length; i++)
             {
-                if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
+                if (string.Equals(entries[i].Key, key, StringComparison.Ordinal))
                 {
-                    return _entries[i].Value;
+                    return entries[i].Value;
                 }
             }
 
@@ -93,17 +109,27 @@ public sealed class DynamicSamplingContext
     public static DynamicSamplingContext FromBaggage(Baggage baggage)
     {
         ArgumentNullException.ThrowIfNull(baggage);
-        List<KeyValuePair<string, string>>? entries = null;
-        for (var i = 0; i < baggage.Count; i++)
+        var entries = SentryEntries(baggage, null);
+        return entries.Length == 0 ? Empty : new DynamicSamplingContext(entries);
+    }
+
+    /// <summary>
+    /// The frozen DSC of incoming <c>baggage</c> values, the same as <see cref="FromBaggage"/> of
+    /// <see cref="Baggage.Parse(StringValues)"/> (with <paramref name="appendedSampleRand"/> as by
+    /// <see cref="WithSampleRand"/>), read from the raw values only when its entries are first asked for.
+    /// </summary>
+    /// <param name="rawBaggage">The incoming values.</param>
+    /// <param name="summary">Their summary; says whether there is any Sentry member.</param>
+    /// <param name="appendedSampleRand">A <c>sample_rand</c> to append; only when the values have none.</param>
+    internal static DynamicSamplingContext FromRawBaggage(StringValues rawBaggage, in SentryBaggageSummary summary, string? appendedSampleRand)
+    {
+        if (!summary.HasSentryMembers)
         {
-            var member = baggage[i];
-            if (member.IsSentry)
-            {
-                (entries ??= []).Add(new(member.Key[SentryPrefix.Length..], member.Value));
-            }
+            return Empty;
         }
 
-        return entries is null ? Empty : new DynamicSamplingContext(entries.ToArray());
+        Debug.Assert(appendedSampleRand is null || summary.SampleRand is null, "A DSC with a sample_rand keeps it.");
+        return new DynamicSamplingContext(rawBaggage, string.IsNullOrEmpty(appendedSampleRand) ? null : appendedSampleRand);
     }
 
     /// <summary>
@@ -172,8 +198,9 @@ public sealed class DynamicSamplingContext
             return this;
         }
 
-        var entries = new KeyValuePair<string, string>[_entries.Length + 1];
-        _entries.CopyTo(entries, 0);
+        var current = EntryArray;
+        var entries = new KeyValuePair<string, string>[current.Length + 1];
+        current.CopyTo(entries, 0);
         entries[^1] = new("sample_rand", sampleRand);
         return new DynamicSamplingContext(entries);
     }
@@ -181,7 +208,7 @@ public sealed class DynamicSamplingContext
     /// <summary>The DSC as baggage members, each key prefixed with <c>sentry-</c>, in order.</summary>
     public Baggage ToBaggage()
     {
-        return _baggage ??= Build(_entries);
+        return _baggage ??= Build(EntryArray);
 
         static Baggage Build(KeyValuePair<string, string>[] entries)
         {
@@ -198,6 +225,48 @@ public sealed class DynamicSamplingContext
 
             return new Baggage(members);
         }
+    }
+
+    private static KeyValuePair<string, string>[] SentryEntries(Baggage baggage, string? appendedSampleRand)
+    {
+        var count = appendedSampleRand is null ? 0 : 1;
+        for (var i = 0; i < baggage.Count; i++)
+        {
+            if (baggage[i].IsSentry)
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var entries = new KeyValuePair<string, string>[count];
+        var at = 0;
+        for (var i = 0; i < baggage.Count; i++)
+        {
+            var member = baggage[i];
+            if (member.IsSentry)
+            {
+                entries[at++] = new(SentryBaggageKeys.WithoutPrefix(member.Key), member.Value);
+            }
+        }
+
+        if (appendedSampleRand is not null)
+        {
+            entries[at] = new("sample_rand", appendedSampleRand);
+        }
+
+        return entries;
+    }
+
+    // Racing readers each build the same entries; the first one stored is kept.
+    private KeyValuePair<string, string>[] Materialize()
+    {
+        var entries = SentryEntries(Baggage.Parse(_rawBaggage), _appendedSampleRand);
+        return Interlocked.CompareExchange(ref _entries, entries, null) ?? entries;
     }
 
     /// <summary>The DSC as a <c>baggage</c> header value.</summary>

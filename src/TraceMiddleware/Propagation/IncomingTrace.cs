@@ -8,6 +8,8 @@ namespace TraceMiddleware.Propagation;
 /// </summary>
 internal sealed class IncomingTrace
 {
+    private Baggage? _thirdParty;
+
     public UInt128 TraceId { get; private init; }
 
     public ulong ParentSpanId { get; private init; }
@@ -17,9 +19,34 @@ internal sealed class IncomingTrace
     public bool? Sampled { get; private init; }
 
     /// <summary>The frozen DSC; <see langword="null"/> when the caller sent no Sentry baggage and a local head DSC is to be built (traceparent only).</summary>
+    /// <remarks>Its entries are read from the raw header only when first asked for.</remarks>
     public DynamicSamplingContext? Dsc { get; private init; }
 
-    public Baggage ThirdPartyBaggage { get; private init; } = Baggage.Empty;
+    /// <summary>The incoming <c>baggage</c> values, as they arrived.</summary>
+    public StringValues RawBaggage { get; private init; }
+
+    /// <summary>What the continuation and the sampling decision need from the baggage, read without materialising it.</summary>
+    public SentryBaggageSummary BaggageSummary { get; private init; }
+
+    /// <summary>The frozen DSC's <c>sample_rand</c>; <see langword="null"/> when it has none.</summary>
+    public string? SampleRand => Dsc is null ? null : BaggageSummary.SampleRand;
+
+    /// <summary>The frozen DSC's <c>sample_rate</c>; <see langword="null"/> when it has none.</summary>
+    public string? SampleRate => Dsc is null ? null : BaggageSummary.SampleRate;
+
+    /// <summary>The incoming non-Sentry members to pass on, parsed from the raw header on first use.</summary>
+    public Baggage ThirdPartyBaggage
+    {
+        get
+        {
+            if (!BaggageSummary.HasThirdPartyMembers)
+            {
+                return Baggage.Empty;
+            }
+
+            return _thirdParty ??= Baggage.Parse(RawBaggage).ThirdPartyMembers();
+        }
+    }
 
     public string? TraceState { get; private init; }
 
@@ -79,9 +106,8 @@ internal sealed class IncomingTrace
         bool strictOrgCheck,
         out ContinuationOutcome outcome)
     {
-        var members = Baggage.Parse(baggage);
-        var dsc = DynamicSamplingContext.FromBaggage(members);
-        if (!OrgMatches(dsc.OrgId, localOrgId, strictOrgCheck))
+        var summary = SentryBaggageSummary.Read(baggage);
+        if (!OrgMatches(summary.OrgId, localOrgId, strictOrgCheck))
         {
             outcome = ContinuationOutcome.OrgMismatch;
             return null;
@@ -98,8 +124,11 @@ internal sealed class IncomingTrace
             // sentry-trace freezes the caller's DSC even when empty (Sentry's SDKs then send no Sentry
             // baggage on). An OpenTelemetry caller sends none: this service is then the head of the Sentry
             // part of the trace and builds the DSC itself.
-            Dsc = continued == ContinuationOutcome.ContinuedFromTraceparent && dsc.IsEmpty ? null : dsc,
-            ThirdPartyBaggage = members.ThirdPartyMembers(),
+            Dsc = continued == ContinuationOutcome.ContinuedFromTraceparent && !summary.HasSentryMembers
+                ? null
+                : DynamicSamplingContext.FromRawBaggage(baggage, summary, null),
+            RawBaggage = baggage,
+            BaggageSummary = summary,
             TraceState = ReadTraceState(tracestate),
             Outcome = outcome,
         };

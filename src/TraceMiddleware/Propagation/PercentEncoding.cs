@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace TraceMiddleware.Propagation;
 
 /// <summary>
@@ -12,6 +14,20 @@ namespace TraceMiddleware.Propagation;
 internal static class PercentEncoding
 {
     private const string UpperHex = "0123456789ABCDEF";
+
+    // A range SearchValues is vectorised and allocation-free; MemoryExtensions.IndexOfAnyInRange allocated
+    // 96 bytes a call here (.NET 10.0.4xx).
+    private static readonly SearchValues<char> s_surrogates =
+        SearchValues.Create(string.Create(0xE000 - 0xD800, 0, static (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)(0xD800 + i);
+            }
+        }));
+
+    private static readonly SearchValues<char> s_unreserved =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()");
 
     /// <summary>Whether <paramref name="s"/> contains an escape, i.e. decoding could change it.</summary>
     public static bool NeedsDecoding(ReadOnlySpan<char> s) => s.Contains('%');
@@ -28,7 +44,21 @@ internal static class PercentEncoding
     public static bool TryDecode(ReadOnlySpan<char> s, Span<char> dest, out int written)
     {
         written = 0;
-        var i = 0;
+
+        // Most text has no escape and no surrogate: it decodes to itself, copied in one go.
+        var i = IndexOfEscapeOrSurrogate(s);
+        if (i < 0)
+        {
+            i = s.Length;
+        }
+
+        if (i > dest.Length)
+        {
+            return false;
+        }
+
+        s[..i].CopyTo(dest);
+        written = i;
         while (i < s.Length)
         {
             var c = s[i];
@@ -98,8 +128,15 @@ internal static class PercentEncoding
     /// </summary>
     public static bool TryGetDecodedLength(ReadOnlySpan<char> s, out int length)
     {
-        length = 0;
-        var i = 0;
+        // Text before the first escape or surrogate decodes to itself, one char each.
+        var i = IndexOfEscapeOrSurrogate(s);
+        if (i < 0)
+        {
+            length = s.Length;
+            return true;
+        }
+
+        length = i;
         while (i < s.Length)
         {
             var c = s[i];
@@ -141,14 +178,32 @@ internal static class PercentEncoding
         return true;
     }
 
+    /// <summary>Whether <paramref name="s"/> contains a UTF-16 surrogate (vectorised).</summary>
+    internal static bool ContainsSurrogate(ReadOnlySpan<char> s) => s.ContainsAny(s_surrogates);
+
+    /// <summary>The index of the first <c>%</c> or UTF-16 surrogate, or -1: both searches are vectorised.</summary>
+    internal static int IndexOfEscapeOrSurrogate(ReadOnlySpan<char> s)
+    {
+        var percent = s.IndexOf('%');
+        var surrogate = (percent < 0 ? s : s[..percent]).IndexOfAny(s_surrogates);
+        return surrogate >= 0 ? surrogate : percent;
+    }
+
     /// <summary>
     /// The length <see cref="TryEncode"/> produces for <paramref name="s"/>, or -1 when it contains a lone
     /// surrogate (which <c>encodeURIComponent</c> rejects with a <c>URIError</c>).
     /// </summary>
     public static int GetEncodedLength(ReadOnlySpan<char> s)
     {
-        var length = 0;
-        for (var i = 0; i < s.Length; i++)
+        // The unreserved prefix (usually all of it) encodes to itself.
+        var start = s.IndexOfAnyExcept(s_unreserved);
+        if (start < 0)
+        {
+            return s.Length;
+        }
+
+        var length = start;
+        for (var i = start; i < s.Length; i++)
         {
             var c = s[i];
             if (IsUnreserved(c))
@@ -194,7 +249,20 @@ internal static class PercentEncoding
     public static bool TryEncode(ReadOnlySpan<char> s, Span<char> dest, out int written)
     {
         written = 0;
-        for (var i = 0; i < s.Length; i++)
+        var start = s.IndexOfAnyExcept(s_unreserved);
+        if (start < 0)
+        {
+            start = s.Length;
+        }
+
+        if (start > dest.Length)
+        {
+            return false;
+        }
+
+        s[..start].CopyTo(dest);
+        written = start;
+        for (var i = start; i < s.Length; i++)
         {
             var c = s[i];
             if (IsUnreserved(c))

@@ -116,12 +116,12 @@ public readonly struct SentryTraceHeader : IEquatable<SentryTraceHeader>
 
         // A match of the JS regex without its trace id group is useless to us (a new trace starts), so
         // the 32 hex characters are required up front.
-        if (s.Length < TraceIdLength || !HexId.IsLowerHex(s[..TraceIdLength]))
+        // An all-zero trace id is rejected too (the end result would be the same).
+        if (s.Length < TraceIdLength || !HexId.TryParseTraceId(s[..TraceIdLength], out var traceId))
         {
             return false;
         }
 
-        HexId.TryParseTraceId(s[..TraceIdLength], out var traceId);
         var pos = TraceIdLength;
 
         if (pos < s.Length && s[pos] == '-')

@@ -35,8 +35,9 @@ internal static class TargetUrl
         }
 
         char[]? rented = null;
+        // Sized to the text: a stackalloc is zeroed, and a fixed buffer would be zeroed whole for every URL.
         Span<char> buffer = length <= StackBufferLength
-            ? stackalloc char[StackBufferLength]
+            ? stackalloc char[length]
             : (rented = ArrayPool<char>.Shared.Rent(length));
         try
         {

@@ -47,6 +47,12 @@ public sealed class TracePropagationTarget
     private readonly string _value;
     private readonly Regex? _regex;
 
+    // Literal text the pattern requires: most URLs are turned away by it without running the regex.
+    private readonly RegexLiteralFilter? _filter;
+
+    // The vectorised search for an ASCII substring target.
+    private readonly AsciiSubstring? _substring;
+
     /// <summary>Creates a target from text, as written in configuration.</summary>
     /// <param name="target">
     /// <c>*</c> or <c>.*</c> for every URL, a string starting with <c>^</c> for a regular expression, or any
@@ -66,6 +72,8 @@ public sealed class TracePropagationTarget
         }
 
         _value = value;
+        _filter = _regex is null ? null : RegexLiteralFilter.TryCreate(_regex.ToString(), _regex.Options);
+        _substring = _kind == TracePropagationTargetKind.Substring ? AsciiSubstring.TryCreate(value) : null;
     }
 
     /// <summary>Creates a target from a regular expression written in code.</summary>
@@ -81,6 +89,7 @@ public sealed class TracePropagationTarget
         _kind = TracePropagationTargetKind.Pattern;
         _value = regex.ToString();
         _regex = MakeSafe(regex);
+        _filter = RegexLiteralFilter.TryCreate(_regex.ToString(), _regex.Options);
     }
 
     /// <summary>
@@ -98,6 +107,7 @@ public sealed class TracePropagationTarget
     {
         _kind = kind;
         _value = value;
+        _substring = kind == TracePropagationTargetKind.Substring ? AsciiSubstring.TryCreate(value) : null;
     }
 
     /// <summary>Words for diagnostics, such as <c>contains "api.example.com"</c> or <c>every URL</c>.</summary>
@@ -159,6 +169,13 @@ public sealed class TracePropagationTarget
         return TargetUrl.Evaluate(uri, this, static (urlText, target) => target.IsMatch(urlText) ? 1 : 0) == 1;
     }
 
+    /// <summary>
+    /// <see cref="IsMatch(ReadOnlySpan{char})"/> with the text's ASCII lower-case form at hand (see
+    /// <see cref="AsciiSubstring.TryLower"/>), which a list computes once for all its targets.
+    /// </summary>
+    internal bool IsMatch(ReadOnlySpan<char> urlText, ReadOnlySpan<char> lowerAsciiText, bool lowered) =>
+        lowered && _substring is { } substring ? substring.IsContainedInLowered(lowerAsciiText) : IsMatch(urlText);
+
     /// <summary>Tests URL text already in the form <c>scheme://host[:port]/path</c>.</summary>
     /// <param name="urlText">The URL text, without userinfo, query and fragment.</param>
     /// <returns><see langword="true"/> when the target matches; a regular expression that times out does not.</returns>
@@ -169,10 +186,23 @@ public sealed class TracePropagationTarget
             case TracePropagationTargetKind.Every:
                 return true;
             case TracePropagationTargetKind.Substring:
-                return urlText.Contains(_value.AsSpan(), StringComparison.OrdinalIgnoreCase);
+                return _substring?.IsContainedIn(urlText) ?? urlText.Contains(_value.AsSpan(), StringComparison.OrdinalIgnoreCase);
             case TracePropagationTargetKind.LoopbackHost:
                 return TargetUrl.TryGetHost(urlText, out var host) && host.Equals(_value.AsSpan(), StringComparison.OrdinalIgnoreCase);
             default:
+                if (_filter is { } filter)
+                {
+                    if (!filter.MayMatch(urlText))
+                    {
+                        return false;
+                    }
+
+                    if (filter.DecidesAlone)
+                    {
+                        return true;
+                    }
+                }
+
                 try
                 {
                     return _regex!.IsMatch(urlText);

@@ -75,9 +75,13 @@ public sealed class TracePropagationTargetList : IReadOnlyList<TracePropagationT
 
         var index = TargetUrl.Evaluate(uri, targets, static (urlText, list) =>
         {
+            // Lower-cased once for every substring target, not once per target.
+            // Sized to the text: a stackalloc is zeroed, and a fixed 256 chars would be zeroed for every URL.
+            Span<char> lower = urlText.Length <= AsciiSubstring.StackLength ? stackalloc char[urlText.Length] : default;
+            var lowered = !lower.IsEmpty && AsciiSubstring.TryLower(urlText, lower, out _);
             for (var i = 0; i < list.Length; i++)
             {
-                if (list[i].IsMatch(urlText))
+                if (list[i].IsMatch(urlText, lower, lowered))
                 {
                     return i;
                 }

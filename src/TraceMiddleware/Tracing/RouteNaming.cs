@@ -25,7 +25,7 @@ internal static class RouteNaming
 
         if (endpoint is RouteEndpoint { RoutePattern.RawText: { } raw })
         {
-            template = raw.Length > 0 && raw[0] == '/' ? raw : "/" + raw;
+            template = RouteNameCache.Rooted(raw);
             return true;
         }
 

@@ -29,7 +29,9 @@ internal sealed class TraceRoot
         // A continued trace passes the caller's DSC on unchanged; only sample_rand may be filled in.
         if (incoming?.Dsc is { } frozen)
         {
-            _dsc = frozen.SampleRand is null && !frozen.IsEmpty ? frozen.WithSampleRand(SampleRandText) : frozen;
+            _dsc = incoming.SampleRand is null && !frozen.IsEmpty
+                ? DynamicSamplingContext.FromRawBaggage(incoming.RawBaggage, incoming.BaggageSummary, SampleRandText)
+                : frozen;
         }
     }
 
@@ -57,6 +59,21 @@ internal sealed class TraceRoot
     public SpanBuffer Spans => _spans ?? LazyInitializer.EnsureInitialized(ref _spans, static () => new SpanBuffer());
 
     public IncomingTrace? Incoming { get; }
+
+    /// <summary>
+    /// Hands the finished children over and refuses every later one (see <see cref="SpanBuffer.Close"/>); a root
+    /// that never had a child gets the shared closed buffer instead of one of its own.
+    /// </summary>
+    public IReadOnlyList<Activity> CloseSpans(out int droppedCount)
+    {
+        if (Interlocked.CompareExchange(ref _spans, SpanBuffer.Closed, null) is { } spans)
+        {
+            return spans.Close(out droppedCount);
+        }
+
+        droppedCount = 0;
+        return Array.Empty<Activity>();
+    }
 
     /// <summary>The request this root span serves; cleared when the request ends so nothing holds on to it.</summary>
     public HttpContext? HttpContext { get; set; }
@@ -127,7 +144,7 @@ internal sealed class TraceRoot
 
         if (RouteNaming.TryGetRouteTemplate(context, out var template))
         {
-            Activity.DisplayName = context.Request.Method + " " + template;
+            Activity.DisplayName = RouteNameCache.Get(context.Request.Method, template);
             TransactionSource = "route";
             if (Activity.IsAllDataRequested)
             {

@@ -95,8 +95,8 @@ internal sealed class TracingRuntime
             HttpContext = httpContext,
             HasIncomingTrace = incoming is not null,
             ParentSampled = incoming?.Sampled,
-            IncomingSampleRand = incoming?.Dsc?.SampleRand,
-            IncomingSampleRate = incoming?.Dsc?.SampleRate,
+            IncomingSampleRand = incoming?.SampleRand,
+            IncomingSampleRate = incoming?.SampleRate,
             UnsampledHttpMethods = UnsampledHttpMethods,
         });
 

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using LoadApp;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+// The app build/bench.sh puts under wrk: one route, in one of four modes (first argument, or LOADAPP_MODE).
+//   bare   nothing but the route
+//   ours   AddTracing, every request sampled (the caller sends -1), exported to the Sentry-like sink at
+//          LOADAPP_SINK (host:port; nothing listening there is the "receiver down" case)
+//   otel   OpenTelemetry SDK: TracerProvider recording ASP.NET Core's own activity, AlwaysOn, batch
+//          processor, an exporter that discards
+//   sink   the Sentry-like receiver: accepts envelopes and discards them, answering LOADAPP_SINK_STATUS
+//          (200, or 429 with Retry-After: 1)
+// Other arguments go to the host (for example --urls http://127.0.0.1:5301).
+var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : Environment.GetEnvironmentVariable("LOADAPP_MODE") ?? "bare";
+var hostArgs = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+
+var builder = WebApplication.CreateSlimBuilder(hostArgs);
+
+// Warnings only, as in production: a per-request information line would measure the console, not tracing.
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+TracerProvider? openTelemetry = null;
+switch (mode)
+{
+    case "bare":
+    case "sink":
+        break;
+    case "ours":
+        var sink = Environment.GetEnvironmentVariable("LOADAPP_SINK") ?? "127.0.0.1:5399";
+        builder.Services.AddTracing(o =>
+        {
+            o.Dsn = $"http://loadkey@{sink}/1";
+            o.TracesSampleRate = 1.0;
+            o.Release = "loadapp@1.0.0";
+            o.Environment = "production";
+            o.ConsoleExporter = false;
+        });
+        break;
+    case "otel":
+        openTelemetry = Sdk.CreateTracerProviderBuilder()
+            .AddSource("Microsoft.AspNetCore")
+            .SetSampler(new AlwaysOnSampler())
+            .AddProcessor(new BatchActivityExportProcessor(new DiscardingActivityExporter()))
+            .Build();
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown mode '{mode}': use bare, ours, otel or sink.");
+        return 2;
+}
+
+var app = builder.Build();
+if (mode == "sink")
+{
+    var status = int.TryParse(Environment.GetEnvironmentVariable("LOADAPP_SINK_STATUS"), out var s) ? s : StatusCodes.Status200OK;
+    long envelopes = 0;
+    app.MapPost("/api/{project}/envelope/", async (HttpContext context) =>
+    {
+        // Read it all, as a receiver does, and keep nothing.
+        var buffer = new byte[16 * 1024];
+        while (await context.Request.Body.ReadAsync(buffer) > 0)
+        {
+        }
+
+        Interlocked.Increment(ref envelopes);
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+    });
+    app.Lifetime.ApplicationStopped.Register(() => Console.WriteLine($"sink: {Interlocked.Read(ref envelopes)} envelopes received"));
+}
+else
+{
+    app.MapGet("/orders/{id}", static (string id) => "order " + id);
+}
+
+app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"ready: {mode}, process {Environment.ProcessId}, activity listeners on Microsoft.AspNetCore: {HasListeners("Microsoft.AspNetCore")}, on TraceMiddleware: {HasListeners("TraceMiddleware")}"));
+app.Run();
+openTelemetry?.Dispose();
+return 0;
+
+static bool HasListeners(string name)
+{
+    using var source = new ActivitySource(name);
+    return source.HasListeners();
+}
