@@ -10,6 +10,9 @@ namespace TraceMiddleware.Export;
 /// </summary>
 internal sealed class ExportPipeline : IDisposable
 {
+    /// <summary>How long the sender lets a part batch gather before it takes it.</summary>
+    public static readonly TimeSpan BatchGatherDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly TracingRuntime _runtime;
     private readonly ExporterHealth[] _exporters;
     private readonly ILogger _logger;
@@ -125,6 +128,13 @@ internal sealed class ExportPipeline : IDisposable
                 if (batch.Length > 0)
                 {
                     await ExportAsync(batch, token).ConfigureAwait(false);
+                }
+
+                // The first transaction after a quiet spell goes at once; under traffic, the next batch gathers
+                // for a moment instead of waking this loop for every request (shutdown ends the wait).
+                if (batch.Length < _batchSize)
+                {
+                    await Queue.WaitForBatchAsync(_batchSize, BatchGatherDelay, token).ConfigureAwait(false);
                 }
             }
         }

@@ -13,6 +13,13 @@ internal sealed class ExportQueue
 {
     private readonly Channel<SentryTransaction> _channel;
     private readonly ILogger _logger;
+
+    // Wakes the sender early from WaitForBatchAsync. No maximum count: a release that races a timed-out wait
+    // only makes one later wait return at once, which is harmless, where a full semaphore would throw on a
+    // request thread.
+    private readonly SemaphoreSlim _gathered = new(0);
+    private int _waitingForBatch;
+    private int _batchThreshold = int.MaxValue;
     private long _dropped;
     private long _droppedWhileFull;
     private long _droppedAfterCompletion;
@@ -54,6 +61,11 @@ internal sealed class ExportQueue
     {
         if (_channel.Writer.TryWrite(transaction))
         {
+            if (Volatile.Read(ref _waitingForBatch) != 0 && _channel.Reader.Count >= Volatile.Read(ref _batchThreshold))
+            {
+                WakeSender();
+            }
+
             if (Volatile.Read(ref _full) != 0 && Interlocked.Exchange(ref _full, 0) != 0)
             {
                 TracingLog.ExportQueueRecovered(_logger, Interlocked.Exchange(ref _droppedWhileFull, 0));
@@ -98,10 +110,49 @@ internal sealed class ExportQueue
         return taken == count ? batch : batch[..taken];
     }
 
+    /// <summary>
+    /// Waits until <paramref name="batchSize"/> transactions are queued, the queue is completed, or
+    /// <paramref name="delay"/> has passed: a sender that woke for every single transaction would cost a
+    /// thread-pool hop per request, where waiting a moment lets one wake-up take a batch.
+    /// </summary>
+    public async Task WaitForBatchAsync(int batchSize, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (Count >= batchSize || _completed)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _batchThreshold, batchSize);
+        Volatile.Write(ref _waitingForBatch, 1);
+        try
+        {
+            // Checked again now that writers can see the wait, so that no wake-up falls between the two.
+            if (Count >= batchSize || _completed)
+            {
+                return;
+            }
+
+            await _gathered.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _waitingForBatch, 0);
+        }
+    }
+
     /// <summary>Refuses every later transaction; the sender still drains what is queued.</summary>
     public void Complete()
     {
         _completed = true;
         _channel.Writer.TryComplete();
+        WakeSender();
+    }
+
+    private void WakeSender()
+    {
+        if (Interlocked.Exchange(ref _waitingForBatch, 0) != 0)
+        {
+            _gathered.Release();
+        }
     }
 }
