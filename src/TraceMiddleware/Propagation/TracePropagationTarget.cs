@@ -41,6 +41,8 @@ public sealed class TracePropagationTarget
 
     internal static readonly TimeSpan RegexMatchTimeout = TimeSpan.FromMilliseconds(RegexMatchTimeoutMilliseconds);
 
+    private const int WarmUpMatches = 2;
+
     private const RegexOptions PatternOptions = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
     private readonly TracePropagationTargetKind _kind;
@@ -262,10 +264,33 @@ public sealed class TracePropagationTarget
         }
         catch (NotSupportedException)
         {
-            regex = new Regex(target, RegexOptions.CultureInvariant, RegexMatchTimeout);
+            regex = WithTimeout(target, RegexOptions.CultureInvariant);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A backtracking regex with the short match timeout, run once here: its first match pays for setting up
+    /// the interpreter, which could take longer than the timeout and so withhold the headers of the first
+    /// request after start-up.
+    /// </summary>
+    private static Regex WithTimeout(string pattern, RegexOptions options)
+    {
+        var regex = new Regex(pattern, options, RegexMatchTimeout);
+        for (var i = 0; i < WarmUpMatches; i++)
+        {
+            try
+            {
+                regex.IsMatch("https://warm.up/");
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // Cold start: the next attempt runs warm.
+            }
+        }
+
+        return regex;
     }
 
     private static Regex MakeSafe(Regex regex)
@@ -288,7 +313,7 @@ public sealed class TracePropagationTarget
             // RightToLeft and ECMAScript cannot be combined with NonBacktracking.
         }
 
-        return new Regex(regex.ToString(), regex.Options, RegexMatchTimeout);
+        return WithTimeout(regex.ToString(), regex.Options);
     }
 
     private static string Reason(RegexParseException e, string pattern)
