@@ -1,12 +1,14 @@
+using TraceMiddleware.Propagation;
+
 namespace TraceMiddleware.Http;
 
 /// <summary>Every header that carries trace context, ours and .NET's own.</summary>
 internal static class TraceHeaderNames
 {
-    public const string SentryTrace = "sentry-trace";
-    public const string Baggage = "baggage";
-    public const string TraceParent = "traceparent";
-    public const string TraceState = "tracestate";
+    public const string SentryTrace = SentryTraceHeader.HeaderName;
+    public const string Baggage = Propagation.Baggage.HeaderName;
+    public const string TraceParent = TraceParentHeader.HeaderName;
+    public const string TraceState = TraceStateHeader.HeaderName;
     public const string RequestId = "Request-Id";
     public const string CorrelationContext = "Correlation-Context";
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TraceMiddleware.Propagation;
 using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.Http;
@@ -76,7 +77,7 @@ internal sealed class TracePropagationHandler : DelegatingHandler
     /// </summary>
     private Activity StartClientSpan(HttpRequestMessage request, Uri uri, out TraceRoot? root)
     {
-        var name = request.Method.Method + " " + TargetUrlText(uri);
+        var name = request.Method.Method + " " + TargetUrl.ToText(uri);
         root = TraceRoot.Find(Activity.Current);
         Activity? span = root is not null
             ? _runtime.StartChild(name, SpanOps.HttpClient, SpanOps.OriginHttpClient, ActivityKind.Client, root)
@@ -97,14 +98,12 @@ internal sealed class TracePropagationHandler : DelegatingHandler
         else if (span.IsAllDataRequested)
         {
             span.SetTag(SpanTags.HttpRequestMethod, request.Method.Method);
-            span.SetTag(SpanTags.UrlFull, TargetUrlText(uri));
+            span.SetTag(SpanTags.UrlFull, TargetUrl.ToText(uri));
             span.SetTag(SpanTags.ServerAddress, uri.Host);
         }
 
         return span;
     }
 
-    internal static string TargetUrlText(Uri uri) => uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
-
-    private static string UrlForLog(Uri? uri) => uri is null ? "(no URL)" : uri.IsAbsoluteUri ? TargetUrlText(uri) : uri.OriginalString;
+    private static string UrlForLog(Uri? uri) => uri is null ? "(no URL)" : TargetUrl.ToText(uri) ?? uri.OriginalString;
 }

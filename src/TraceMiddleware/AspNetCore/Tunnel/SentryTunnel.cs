@@ -9,6 +9,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using TraceMiddleware.Export.Sentry;
 
+using TraceMiddleware.Http;
+
 namespace TraceMiddleware.AspNetCore.Tunnel;
 
 /// <summary>
@@ -47,7 +49,7 @@ internal sealed class SentryTunnel : IDisposable
         _maxBodySize = (int)maxBodySize;
         _timeout = timeout;
         _logger = logger;
-        _upstream = new HttpMessageInvoker(handler ?? CreateHandler(), disposeHandler: true);
+        _upstream = new HttpMessageInvoker(handler ?? UntracedHttpHandler.Create(), disposeHandler: true);
     }
 
     private enum Coding
@@ -58,19 +60,6 @@ internal sealed class SentryTunnel : IDisposable
         Brotli,
     }
 
-    /// <summary>The upstream handler: one per tunnel, outside <c>IHttpClientFactory</c> so that no trace handler is added.</summary>
-    internal static SocketsHttpHandler CreateHandler() => new()
-    {
-        // .NET puts its DiagnosticsHandler (trace headers and the HttpRequestOut span) in the chain only
-        // when a propagator is set.
-        ActivityHeadersPropagator = null,
-
-        // A redirect could point anywhere; the tunnel posts only to the configured endpoints.
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-    };
 
     public async Task HandleAsync(HttpContext context)
     {

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 
+using TraceMiddleware.Http;
+
 namespace TraceMiddleware.Export.Sentry;
 
 /// <summary>
@@ -99,7 +101,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         _writer = writer ?? new EnvelopeWriter(_time);
         _lanes = new EnvelopeLane?[options.MaxConcurrentSends];
         _client = handler is null
-            ? new HttpClient(CreateHandler(), disposeHandler: true)
+            ? new HttpClient(UntracedHttpHandler.Create(), disposeHandler: true)
             : new HttpClient(handler, disposeHandler: false);
         _client.Timeout = Timeout.InfiniteTimeSpan;
         _auth = $"Sentry sentry_version={SentryProtocolVersion}, sentry_client={SentrySdkInfo.Name}/{SentrySdkInfo.Version}, sentry_key={dsn.PublicKey}";
@@ -225,16 +227,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         return TimeSpan.FromMilliseconds(ceiling * Math.Clamp(random, 0, 1));
     }
 
-    private static SocketsHttpHandler CreateHandler() => new()
-    {
-        ActivityHeadersPropagator = null,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.None,
 
-        // Sentry's ingest hosts move; a pooled connection must not outlive a DNS change for long.
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-    };
 
     // One lane's loop: take the next transaction of the batch until none is left or the batch stops; while
     // untilAccepting, also stop as soon as the receiver accepts (the batch then fans out).

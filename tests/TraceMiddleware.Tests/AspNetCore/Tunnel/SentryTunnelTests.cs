@@ -169,7 +169,7 @@ public class SentryTunnelTests
     [Fact]
     public void CreateHandler_HasNoPropagator_AndFollowsNoRedirect()
     {
-        using var handler = SentryTunnel.CreateHandler();
+        using var handler = TraceMiddleware.Http.UntracedHttpHandler.Create();
 
         Assert.Null(handler.ActivityHeadersPropagator);
         Assert.False(handler.AllowAutoRedirect);
