@@ -20,9 +20,9 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
-    private SentryTraceExporter NewExporter(int maxConcurrentSends = SentryTransportOptions.DefaultMaxConcurrentSends) => new(
+    private SentryTraceExporter NewExporter(int maxConcurrentSends = SentryTransportOptions.DefaultMaxConcurrentSends, int gzipThreshold = SentryTransportOptions.DefaultGzipThresholdBytes) => new(
         _receiver.Dsn,
-        new SentryTransportOptions { BaseBackoff = TimeSpan.Zero, RequestTimeout = TimeSpan.FromSeconds(30), MaxConcurrentSends = maxConcurrentSends },
+        new SentryTransportOptions { BaseBackoff = TimeSpan.Zero, RequestTimeout = TimeSpan.FromSeconds(30), MaxConcurrentSends = maxConcurrentSends, GzipThresholdBytes = gzipThreshold },
         handler: null,
         _logs.CreateLogger("TraceMiddleware"),
         _clock);
@@ -253,8 +253,9 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task HealthyReceiver_500TransactionBatch_DeliversEachExactlyOnceAndIntact()
     {
-        // Arrange: sizes on both sides of the gzip threshold, so lanes interleave plain and gzipped bodies.
-        using var exporter = NewExporter();
+        // Arrange: sizes on both sides of a 2 KiB gzip threshold (1, 11 and 21 spans), so lanes interleave plain
+        // and gzipped bodies.
+        using var exporter = NewExporter(gzipThreshold: 2048);
         var batch = Batch(500, children: i => i % 3 * 10);
 
         // Act
