@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace TraceMiddleware.Sampling;
 
 /// <summary>
@@ -28,8 +26,6 @@ internal static class SampleRand
     /// <summary>The largest value on the grid: 0.999999.</summary>
     public const double MaxValue = (GridSize - 1) / (double)GridSize;
 
-    private const NumberStyles Style = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
-
     /// <summary>Parses a <c>sample_rand</c>: an invariant decimal number, finite, with 0 ≤ value &lt; 1.</summary>
     /// <param name="s">The text, such as <c>0.3276234201731898</c>; no surrounding whitespace.</param>
     /// <param name="value">The number, at full precision (not normalized).</param>
@@ -38,7 +34,7 @@ internal static class SampleRand
     {
         value = 0;
         if (s.IsEmpty || s.Length > MaxLength
-            || !double.TryParse(s, Style, CultureInfo.InvariantCulture, out var parsed)
+            || !PlainDecimal.TryParse(s, out var parsed)
             || !double.IsFinite(parsed) || parsed < 0 || parsed >= 1)
         {
             return false;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace TraceMiddleware.Sampling;
 
 /// <summary>Reads an incoming <c>sentry-sample_rate</c>: the rate the head of the trace sampled with.</summary>
@@ -7,8 +5,6 @@ internal static class SampleRate
 {
     /// <summary>The longest text <see cref="TryParse"/> considers (longer text is rejected).</summary>
     public const int MaxLength = 64;
-
-    private const NumberStyles Style = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
 
     /// <summary>Parses a rate: an invariant decimal number, finite, with 0 ≤ value ≤ 1.</summary>
     /// <param name="s">The text, such as <c>0.25</c> or <c>1</c>; no surrounding whitespace.</param>
@@ -18,7 +14,7 @@ internal static class SampleRate
     {
         value = 0;
         if (s.IsEmpty || s.Length > MaxLength
-            || !double.TryParse(s, Style, CultureInfo.InvariantCulture, out var parsed)
+            || !PlainDecimal.TryParse(s, out var parsed)
             || !double.IsFinite(parsed) || parsed < 0 || parsed > 1)
         {
             return false;

@@ -17,13 +17,13 @@ internal sealed class TraceRoot
 
     private DynamicSamplingContext? _dsc;
     private SpanBuffer? _spans;
+    private string? _sampleRandText;
 
     public TraceRoot(TracingRuntime runtime, Activity activity, SamplingDecision decision, IncomingTrace? incoming)
     {
         Runtime = runtime;
         Activity = activity;
         Decision = decision;
-        SampleRandText = decision.FormatSampleRand();
         Incoming = incoming;
 
         // A continued trace passes the caller's DSC on unchanged; only sample_rand may be filled in.
@@ -50,7 +50,8 @@ internal sealed class TraceRoot
     /// </summary>
     public bool Recording { get; init; }
 
-    public string SampleRandText { get; }
+    /// <summary>The <c>sample_rand</c> this service sends, written on first use: a continued trace that carries one never needs it.</summary>
+    public string SampleRandText => _sampleRandText ??= Decision.FormatSampleRand();
 
     /// <summary>
     /// The finished children of this root waiting for it to finish; created on first use, so a trace that
