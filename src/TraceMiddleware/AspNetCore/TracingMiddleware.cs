@@ -76,12 +76,8 @@ internal sealed class TracingMiddleware
         }
         else
         {
-            var headers = request.Headers;
             incoming = IncomingTrace.Read(
-                headers[SentryTraceHeader.HeaderName],
-                headers[Baggage.HeaderName],
-                headers[TraceParentHeader.HeaderName],
-                headers[TraceStateHeader.HeaderName],
+                new RequestTraceHeaders(request.Headers),
                 options.ContinueFromTraceparent,
                 _runtime.OrgId,
                 options.StrictTraceContinuation,

@@ -53,19 +53,19 @@ internal sealed class IncomingTrace
     public ContinuationOutcome Outcome { get; private init; }
 
     /// <summary>
-    /// Reads the incoming headers. Returns <see langword="null"/> (a new trace) when there is nothing
-    /// valid to continue or the org check fails; <paramref name="outcome"/> says which.
+    /// Reads the incoming headers, each only when needed: <c>traceparent</c> only without a <c>sentry-trace</c>,
+    /// <c>baggage</c> and <c>tracestate</c> only for a trace to continue. Returns <see langword="null"/> (a new
+    /// trace) when there is nothing valid to continue or the org check fails; <paramref name="outcome"/> says which.
     /// </summary>
-    public static IncomingTrace? Read(
-        StringValues sentryTrace,
-        StringValues baggage,
-        StringValues traceparent,
-        StringValues tracestate,
+    public static IncomingTrace? Read<THeaders>(
+        THeaders headers,
         bool continueFromTraceparent,
         string? localOrgId,
         bool strictOrgCheck,
         out ContinuationOutcome outcome)
+        where THeaders : ITraceHeaders
     {
+        var sentryTrace = headers.Get(SentryTraceHeader.HeaderName);
         if (sentryTrace.Count > 0)
         {
             // Several sentry-trace values: the first one counts, as in Sentry's SDKs.
@@ -75,10 +75,11 @@ internal sealed class IncomingTrace
                 return null;
             }
 
-            return Continue(header.TraceIdValue, header.SpanIdValue, header.HasSpanId, header.Sampled, ContinuationOutcome.ContinuedFromSentryTrace, baggage, tracestate, localOrgId, strictOrgCheck, out outcome);
+            return Continue(header.TraceIdValue, header.SpanIdValue, header.HasSpanId, header.Sampled, ContinuationOutcome.ContinuedFromSentryTrace, headers, localOrgId, strictOrgCheck, out outcome);
         }
 
-        if (continueFromTraceparent && traceparent.Count > 0)
+        var traceparent = continueFromTraceparent ? headers.Get(TraceParentHeader.HeaderName) : default;
+        if (traceparent.Count > 0)
         {
             // RFC 9110 allows a list only for list-based fields; two traceparent values are invalid.
             if (traceparent.Count > 1 || !TraceParentHeader.TryParse(traceparent[0].AsSpan(), out var parent))
@@ -87,25 +88,26 @@ internal sealed class IncomingTrace
                 return null;
             }
 
-            return Continue(parent.TraceIdValue, parent.ParentIdValue, true, parent.Sampled, ContinuationOutcome.ContinuedFromTraceparent, baggage, tracestate, localOrgId, strictOrgCheck, out outcome);
+            return Continue(parent.TraceIdValue, parent.ParentIdValue, true, parent.Sampled, ContinuationOutcome.ContinuedFromTraceparent, headers, localOrgId, strictOrgCheck, out outcome);
         }
 
         outcome = ContinuationOutcome.NoHeaders;
         return null;
     }
 
-    private static IncomingTrace? Continue(
+    private static IncomingTrace? Continue<THeaders>(
         UInt128 traceId,
         ulong parentSpanId,
         bool hasParentSpanId,
         bool? sampled,
         ContinuationOutcome continued,
-        StringValues baggage,
-        StringValues tracestate,
+        THeaders headers,
         string? localOrgId,
         bool strictOrgCheck,
         out ContinuationOutcome outcome)
+        where THeaders : ITraceHeaders
     {
+        var baggage = headers.Get(Baggage.HeaderName);
         var summary = SentryBaggageSummary.Read(baggage);
         if (!OrgMatches(summary.OrgId, localOrgId, strictOrgCheck))
         {
@@ -129,7 +131,7 @@ internal sealed class IncomingTrace
                 : DynamicSamplingContext.FromRawBaggage(baggage, summary, null),
             RawBaggage = baggage,
             BaggageSummary = summary,
-            TraceState = ReadTraceState(tracestate),
+            TraceState = ReadTraceState(headers.Get(TraceStateHeader.HeaderName)),
             Outcome = outcome,
         };
     }

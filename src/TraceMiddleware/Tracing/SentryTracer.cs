@@ -38,7 +38,7 @@ public sealed class SentryTracer
 
     /// <summary>
     /// Starts a transaction that continues the trace found through <paramref name="getHeader"/>, which is
-    /// asked for <c>sentry-trace</c>, <c>baggage</c>, <c>traceparent</c> and <c>tracestate</c>. The same
+    /// asked for <c>sentry-trace</c>, <c>baggage</c>, <c>traceparent</c> and <c>tracestate</c> as far as they are needed. The same
     /// rules as for HTTP requests apply (sampling, the organization check, <c>ContinueFromTraceparent</c>).
     /// </summary>
     /// <param name="getHeader">Returns a header's value by its lower-case name, or <see langword="null"/>.</param>
@@ -51,10 +51,7 @@ public sealed class SentryTracer
         ArgumentNullException.ThrowIfNull(name);
         var options = _runtime.Options;
         var incoming = IncomingTrace.Read(
-            Read(getHeader, SentryTraceHeader.HeaderName),
-            Read(getHeader, Baggage.HeaderName),
-            Read(getHeader, TraceParentHeader.HeaderName),
-            Read(getHeader, TraceStateHeader.HeaderName),
+            new CallbackTraceHeaders(getHeader),
             options.ContinueFromTraceparent,
             _runtime.OrgId,
             options.StrictTraceContinuation,
@@ -105,7 +102,4 @@ public sealed class SentryTracer
         var root = TraceRoot.Find(current);
         return TraceHeaderWriter.Create(current, root, _runtime, _runtime.Options.PropagateTraceparent, null, root is null ? current.Recorded : null);
     }
-
-    private static StringValues Read(Func<string, string?> getHeader, string name) =>
-        getHeader(name) is { } value ? new StringValues(value) : StringValues.Empty;
 }

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace TraceMiddleware.Propagation;
+
+/// <summary>Where <see cref="IncomingTrace"/> reads the trace headers from, one header at a time and only those it needs.</summary>
+internal interface ITraceHeaders
+{
+    /// <summary>The values of the header <paramref name="name"/> (lower case); empty when absent.</summary>
+    StringValues Get(string name);
+}
+
+/// <summary>An HTTP request's headers.</summary>
+internal readonly struct RequestTraceHeaders(IHeaderDictionary headers) : ITraceHeaders
+{
+    public StringValues Get(string name) => headers[name];
+}
+
+/// <summary>Headers reached through a callback (a message's properties, say): null is absent.</summary>
+internal readonly struct CallbackTraceHeaders(Func<string, string?> getHeader) : ITraceHeaders
+{
+    public StringValues Get(string name) => getHeader(name) is { } value ? new StringValues(value) : StringValues.Empty;
+}
