@@ -3,10 +3,12 @@ using LoadApp;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
-// The app build/bench.sh puts under wrk: one route, in one of four modes (first argument, or LOADAPP_MODE).
+// The app build/bench.sh puts under wrk: one route, in one of five modes (first argument, or LOADAPP_MODE).
 //   bare   nothing but the route
 //   ours   AddTracing, every request sampled (the caller sends -1), exported to the Sentry-like sink at
 //          LOADAPP_SINK (host:port; nothing listening there is the "receiver down" case)
+//   ours-discard  AddTracing, every request sampled, handed to an exporter that discards in process (what the
+//          otel line does with its spans): the request path and the collection of spans, without sending
 //   otel   OpenTelemetry SDK: TracerProvider recording ASP.NET Core's own activity, AlwaysOn, batch
 //          processor, an exporter that discards
 //   sink   the Sentry-like receiver: accepts envelopes and discards them, answering LOADAPP_SINK_STATUS
@@ -37,6 +39,16 @@ switch (mode)
             o.ConsoleExporter = false;
         });
         break;
+    case "ours-discard":
+        builder.Services.AddTracing(o =>
+        {
+            o.TracesSampleRate = 1.0;
+            o.Release = "loadapp@1.0.0";
+            o.Environment = "production";
+            o.ConsoleExporter = false;
+        });
+        builder.Services.AddTraceExporter(new DiscardingTraceExporter());
+        break;
     case "otel":
         openTelemetry = Sdk.CreateTracerProviderBuilder()
             .AddSource("Microsoft.AspNetCore")
@@ -45,7 +57,7 @@ switch (mode)
             .Build();
         break;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}': use bare, ours, otel or sink.");
+        Console.Error.WriteLine($"Unknown mode '{mode}': use bare, ours, ours-discard, otel or sink.");
         return 2;
 }
 
