@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The load comparison of issue 6: wrk on loopback against a release build of tests/LoadApp, in six
+# The load comparison of issue 6: wrk on loopback against a release build of tests/LoadApp, in seven
 # configurations alternated within each round:
 #   bare       the app with nothing
 #   ours       AddTracing, every request sampled (it carries sentry-trace ...-1), exported to a local
 #              Sentry-like sink that accepts envelopes and discards them
 #   ours-down  the same with nothing listening at the DSN (the receiver is down)
 #   ours-429   the same with the sink answering 429 (Retry-After: 1)
+#   ours-10pct the same as ours with TracesSampleRate 0.1 and callers that leave the decision to it
+#              (sentry-trace without a flag, baggage without sentry-sampled and sentry-sample_rand): a
+#              production-like rate, about one request in ten exported
 #   ours-discard  AddTracing, every request sampled, handed to an exporter that discards in process: the
 #              request path and span collection without sending, which is what the otel line pays for
 #   otel       OpenTelemetry SDK 1.20.1 recording ASP.NET Core's own activity, AlwaysOn, discarding exporter
@@ -29,10 +32,13 @@ app_port=5301
 sink_port=5302
 sink429_port=5303
 down_port=5304   # nothing listens here
-configs=(bare ours ours-down ours-429 ours-discard otel)
+configs=(bare ours ours-down ours-429 ours-10pct ours-discard otel)
 
 sentry_trace="771a43a4192642f0b136d5159a501700-b7ad6b7169203331-1"
 baggage="sentry-environment=production,sentry-release=shop%401.4.0,sentry-public_key=abc123,sentry-trace_id=771a43a4192642f0b136d5159a501700,sentry-transaction=GET%20%2Fcheckout,sentry-sampled=true,sentry-sample_rand=0.3276234201731898,sentry-sample_rate=1,userId=alice,serverNode=DF%2028"
+# ours-10pct: no decision from the caller, so this service samples with its own rate and a sample_rand of its own.
+undecided_trace="771a43a4192642f0b136d5159a501700-b7ad6b7169203331"
+undecided_baggage="sentry-environment=production,sentry-release=shop%401.4.0,sentry-public_key=abc123,sentry-trace_id=771a43a4192642f0b136d5159a501700,sentry-transaction=GET%20%2Fcheckout,sentry-sample_rate=1,userId=alice,serverNode=DF%2028"
 
 missing=()
 for tool in wrk curl; do
@@ -96,9 +102,16 @@ status_kb() { # pid field
 
 start_sink() { # status port
   LOADAPP_SINK_STATUS="$1" "${load_pin[@]}" "$app" sink --urls "http://127.0.0.1:$2" >"$out/sink-$1.log" 2>&1 &
-  pids+=("$!")
-  wait_ready "$2" /
+  local pid=$!
+  pids+=("$pid")
+  wait_ready "$2" /count
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "The sink on port $2 did not start (is something else listening there?): $out/sink-$1.log" >&2
+    exit 1
+  fi
 }
+
+received() { curl -s "http://127.0.0.1:$1/count" 2>/dev/null || echo 0; } # port
 
 start_sink 200 "$sink_port"
 start_sink 429 "$sink429_port"
@@ -106,7 +119,7 @@ start_sink 429 "$sink429_port"
 echo "Load on this machine before: $(uptime)"
 echo "wrk: 1 thread, $connections connections, ${warmup}s warm-up + ${duration}s measured per run; $rounds rounds of ${configs[*]}; $pinning; DOTNET_TC_CallCountingDelayMs=$DOTNET_TC_CallCountingDelayMs"
 echo "Logs: $out"
-printf 'round\tconfig\trps\tp50_ms\tp99_ms\tpeak_rss_mb\trss_mid_mb\trss_end_mb\n' >"$results"
+printf 'round\tconfig\trps\tp50_ms\tp99_ms\tpeak_rss_mb\trss_mid_mb\trss_end_mb\tenvelopes_per_s\n' >"$results"
 
 for round in $(seq 1 "$rounds"); do
   # Start each round at another configuration, so that a drift in the machine's load hits all alike.
@@ -114,24 +127,32 @@ for round in $(seq 1 "$rounds"); do
     config="${configs[$(((i + round - 1) % ${#configs[@]}))]}"
     mode="$config"
     sink="127.0.0.1:$sink_port"
+    rate=1
+    trace_header="$sentry_trace"
+    baggage_header="$baggage"
     case "$config" in
       ours-down) mode=ours; sink="127.0.0.1:$down_port" ;;
       ours-429) mode=ours; sink="127.0.0.1:$sink429_port" ;;
+      ours-10pct) mode=ours; rate=0.1; trace_header="$undecided_trace"; baggage_header="$undecided_baggage" ;;
     esac
 
-    LOADAPP_SINK="$sink" "${app_pin[@]}" "$app" "$mode" --urls "http://127.0.0.1:$app_port" >"$out/app-$round-$config.log" 2>&1 &
+    LOADAPP_SAMPLE_RATE="$rate" LOADAPP_SINK="$sink" "${app_pin[@]}" "$app" "$mode" --urls "http://127.0.0.1:$app_port" >"$out/app-$round-$config.log" 2>&1 &
     app_pid=$!
     pids+=("$app_pid")
     wait_ready "$app_port" /orders/1
 
-    "${load_pin[@]}" wrk -t1 -c"$connections" -d"${warmup}s" -H "sentry-trace: $sentry_trace" -H "baggage: $baggage" \
+    "${load_pin[@]}" wrk -t1 -c"$connections" -d"${warmup}s" -H "sentry-trace: $trace_header" -H "baggage: $baggage_header" \
       "http://127.0.0.1:$app_port/orders/42" >/dev/null
-    "${load_pin[@]}" wrk -t1 -c"$connections" -d"${duration}s" --latency -H "sentry-trace: $sentry_trace" -H "baggage: $baggage" \
+    sink_port_used="${sink##*:}"
+    before="$(received "$sink_port_used")"
+    "${load_pin[@]}" wrk -t1 -c"$connections" -d"${duration}s" --latency -H "sentry-trace: $trace_header" -H "baggage: $baggage_header" \
       "http://127.0.0.1:$app_port/orders/42" >"$out/wrk-$round-$config.txt" &
     wrk_pid=$!
     sleep "$((duration / 2))"
     rss_mid="$(status_kb "$app_pid" VmRSS)"
     wait "$wrk_pid"
+    after="$(received "$sink_port_used")"
+    envelopes="$(awk -v a="${after:-0}" -v b="${before:-0}" -v d="$duration" 'BEGIN { printf "%.0f", (a - b) / d }')"
     rss_end="$(status_kb "$app_pid" VmRSS)"
     hwm="$(status_kb "$app_pid" VmHWM)"
     kill -TERM "$app_pid"
@@ -143,9 +164,9 @@ for round in $(seq 1 "$rounds"); do
     p99="$(awk '$1 == "99%" { print $2 }' "$w")"
     errors="$(awk '/Non-2xx|Socket errors/ { print }' "$w")"
     if [ -n "$errors" ]; then echo "  $config: $errors" >&2; fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$config" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
-      "$(mb "$hwm")" "$(mb "$rss_mid")" "$(mb "$rss_end")" >>"$results"
-    printf '  round %s  %-9s %10s req/s  p50 %8s  p99 %8s  peak RSS %5s MB\n' "$round" "$config" "$rps" "$p50" "$p99" "$(mb "$hwm")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$config" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
+      "$(mb "$hwm")" "$(mb "$rss_mid")" "$(mb "$rss_end")" "$envelopes" >>"$results"
+    printf '  round %s  %-12s %10s req/s  p50 %8s  p99 %8s  peak RSS %5s MB  envelopes received %6s/s\n' "$round" "$config" "$rps" "$p50" "$p99" "$(mb "$hwm")" "$envelopes"
   done
 done
 
@@ -161,16 +182,17 @@ col() { awk -F'\t' -v c="$1" -v k="$2" 'NR > 1 && $2 == c { print $k }' "$result
 
 echo
 echo "Medians over $rounds rounds:"
-printf '  %-12s %12s %9s %9s %14s %12s %12s\n' config "req/s" "p50 ms" "p99 ms" "peak RSS MB" "RSS mid MB" "RSS end MB"
+printf '  %-12s %12s %9s %9s %14s %12s %12s %12s\n' config "req/s" "p50 ms" "p99 ms" "peak RSS MB" "RSS mid MB" "RSS end MB" "envelopes/s"
 for config in "${configs[@]}"; do
-  printf '  %-12s %12.0f %9.2f %9.2f %14.0f %12.0f %12.0f\n' "$config" "$(col "$config" 3)" "$(col "$config" 4)" "$(col "$config" 5)" \
-    "$(col "$config" 6)" "$(col "$config" 7)" "$(col "$config" 8)"
+  printf '  %-12s %12.0f %9.2f %9.2f %14.0f %12.0f %12.0f %12.0f\n' "$config" "$(col "$config" 3)" "$(col "$config" 4)" "$(col "$config" 5)" \
+    "$(col "$config" 6)" "$(col "$config" 7)" "$(col "$config" 8)" "$(col "$config" 9)"
 done
+echo "  (envelopes/s: what the sink received per second of the measured runs; for bare, ours-down, ours-discard and otel nothing is sent to it)"
 
 bare="$(col bare 3)"
 echo
 echo "Ratios (requests per second, medians):"
-for config in ours ours-down ours-429 ours-discard otel; do
+for config in ours ours-down ours-429 ours-10pct ours-discard otel; do
   printf '  %-12s / bare = %s\n' "$config" "$(ratio "$(col "$config" 3)" "$bare")"
 done
 for config in ours ours-discard; do

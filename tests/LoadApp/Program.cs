@@ -6,13 +6,14 @@ using OpenTelemetry.Trace;
 // The app build/bench.sh puts under wrk: one route, in one of five modes (first argument, or LOADAPP_MODE).
 //   bare   nothing but the route
 //   ours   AddTracing, every request sampled (the caller sends -1), exported to the Sentry-like sink at
-//          LOADAPP_SINK (host:port; nothing listening there is the "receiver down" case)
+//          LOADAPP_SINK (host:port; nothing listening there is the "receiver down" case); TracesSampleRate is
+//          LOADAPP_SAMPLE_RATE (1 when unset), which decides for callers that send no decision
 //   ours-discard  AddTracing, every request sampled, handed to an exporter that discards in process (what the
 //          otel line does with its spans): the request path and the collection of spans, without sending
 //   otel   OpenTelemetry SDK: TracerProvider recording ASP.NET Core's own activity, AlwaysOn, batch
 //          processor, an exporter that discards
 //   sink   the Sentry-like receiver: accepts envelopes and discards them, answering LOADAPP_SINK_STATUS
-//          (200, or 429 with Retry-After: 1)
+//          (200, or 429 with Retry-After: 1); GET /count says how many it has received
 // Other arguments go to the host (for example --urls http://127.0.0.1:5301).
 var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : Environment.GetEnvironmentVariable("LOADAPP_MODE") ?? "bare";
 var hostArgs = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
@@ -30,10 +31,11 @@ switch (mode)
         break;
     case "ours":
         var sink = Environment.GetEnvironmentVariable("LOADAPP_SINK") ?? "127.0.0.1:5399";
+        var rate = double.TryParse(Environment.GetEnvironmentVariable("LOADAPP_SAMPLE_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var r) ? r : 1.0;
         builder.Services.AddTracing(o =>
         {
             o.Dsn = $"http://loadkey@{sink}/1";
-            o.TracesSampleRate = 1.0;
+            o.TracesSampleRate = rate;
             o.Release = "loadapp@1.0.0";
             o.Environment = "production";
             o.ConsoleExporter = false;
@@ -81,6 +83,7 @@ if (mode == "sink")
             context.Response.Headers.RetryAfter = "1";
         }
     });
+    app.MapGet("/count", () => Interlocked.Read(ref envelopes).ToString(System.Globalization.CultureInfo.InvariantCulture));
     app.Lifetime.ApplicationStopped.Register(() => Console.WriteLine($"sink: {Interlocked.Read(ref envelopes)} envelopes received"));
 }
 else
