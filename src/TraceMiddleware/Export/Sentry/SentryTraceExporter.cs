@@ -23,7 +23,9 @@ namespace TraceMiddleware.Export.Sentry;
 /// transaction as soon as its last one is done, writing into an <see cref="EnvelopeLane"/> of its own. What
 /// one lane learns holds for all: a rate limit stops the others from sending or retrying, and a receiver
 /// found down stops them from starting new sends, so the rest of the batch is dropped rather than waiting
-/// out timeouts.
+/// out timeouts. Later batches are then dropped unsent until a probe wait has passed
+/// (<see cref="SentryTransportOptions.FirstProbeWait"/>, doubling per failed probe up to
+/// <see cref="SentryTransportOptions.MaxBackoff"/>), when one envelope with one attempt probes the receiver.
 /// </para>
 /// </remarks>
 internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
@@ -61,6 +63,10 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
     private volatile bool _disposed;
     private int _stateVersion;
     private long _rateLimitedUntilTicks;
+
+    // While Unreachable: nothing is sent before this time, then one envelope probes; each failed probe doubles the wait.
+    private long _probeAtTicks;
+    private int _failedProbes;
     private long _droppedSinceReport;
     private long _delivered;
     private long _dropped;
@@ -125,6 +131,12 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
 
     private bool IsRateLimited => _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _rateLimitedUntilTicks);
 
+    // The receiver was found down and the wait before the next probe has not passed: a send would only find it down again.
+    private bool IsWaitingToProbe => _state == SentryTransportState.Unreachable && _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _probeAtTicks);
+
+    /// <summary>When the next probe of an unreachable receiver may go (for tests).</summary>
+    internal DateTimeOffset ProbeAt => new(Interlocked.Read(ref _probeAtTicks), TimeSpan.Zero);
+
     /// <inheritdoc />
     public async Task ExportAsync(IReadOnlyList<SentryTransaction> batch, CancellationToken cancellationToken)
     {
@@ -146,7 +158,9 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
 
         try
         {
-            if (_disposed)
+            // A receiver found down is not asked again until its probe wait has passed: the batch goes without a
+            // connection attempt, rather than one per batch (hundreds a second under load).
+            if (_disposed || IsWaitingToProbe)
             {
                 Drop(batch.Count);
                 return;
@@ -214,6 +228,21 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         // Only the client: an export still running must find its gate and lanes usable (its sends
         // then fail and are dropped), since nothing may escape ExportAsync.
         _client.Dispose();
+    }
+
+    /// <summary>
+    /// How long an unreachable receiver is left alone after its <paramref name="failures"/>th failed probe (the
+    /// first being the send that found it down): <see cref="SentryTransportOptions.FirstProbeWait"/>·2^(failures-1),
+    /// at most <see cref="SentryTransportOptions.MaxBackoff"/>, scaled by 0.5–1 (equal jitter, so that the
+    /// instances of a service that lost the receiver together do not probe in step).
+    /// </summary>
+    /// <param name="failures">1 for the send that found the receiver down.</param>
+    /// <param name="random">A sample in [0, 1).</param>
+    internal static TimeSpan ProbeWait(int failures, double random)
+    {
+        var ceiling = SentryTransportOptions.FirstProbeWait.TotalMilliseconds * Math.Pow(2, Math.Clamp(failures - 1, 0, 30));
+        ceiling = Math.Min(ceiling, SentryTransportOptions.MaxBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (0.5 * Math.Clamp(random, 0, 1))));
     }
 
     /// <summary>Full jitter: a uniformly random wait in [0, min(<see cref="SentryTransportOptions.MaxBackoff"/>, base·2^(retry-1))].</summary>
@@ -314,7 +343,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
 
     private async Task<SendResult> SendAsync(EnvelopeLane lane, CancellationToken cancellationToken)
     {
-        // While the receiver is known to be down, one probe per batch is enough to notice it is back.
+        // While the receiver is known to be down, one attempt is enough to probe whether it is back.
         var maxAttempts = _state == SentryTransportState.Unreachable ? 1 : _options.MaxAttempts;
         var reason = string.Empty;
         for (var attempt = 1; attempt <= maxAttempts; attempt++)
@@ -463,7 +492,18 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
     {
         lock (_stateLock)
         {
-            if (Enter(SentryTransportState.Unreachable))
+            var now = _time.GetUtcNow().UtcTicks;
+            var entered = Enter(SentryTransportState.Unreachable);
+
+            // Lanes in flight when the receiver went down fail together: only the first failure, and a probe
+            // sent once the wait had passed, lengthen the wait.
+            if (entered || now >= Interlocked.Read(ref _probeAtTicks))
+            {
+                _failedProbes = entered ? 1 : _failedProbes + 1;
+                Interlocked.Exchange(ref _probeAtTicks, now + ProbeWait(_failedProbes, Random.Shared.NextDouble()).Ticks);
+            }
+
+            if (entered)
             {
                 SentryExportLog.Unreachable(_logger, _dsn.EnvelopeEndpoint, reason);
             }
@@ -493,6 +533,8 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
             }
 
             SentryExportLog.Recovered(_logger, _dsn.EnvelopeEndpoint, Interlocked.Exchange(ref _droppedSinceReport, 0));
+            _failedProbes = 0;
+            Interlocked.Exchange(ref _probeAtTicks, 0);
             _state = SentryTransportState.Healthy;
             Interlocked.Increment(ref _stateVersion);
         }

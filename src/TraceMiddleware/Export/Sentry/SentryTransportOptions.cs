@@ -21,7 +21,13 @@ internal sealed class SentryTransportOptions
     /// </summary>
     public const int DefaultMaxConcurrentSends = 8;
 
-    /// <summary>The longest wait between two attempts, whatever the attempt number.</summary>
+    /// <summary>
+    /// How long a receiver found unreachable is left alone before one envelope probes it again; the wait doubles
+    /// with each failed probe, up to <see cref="MaxBackoff"/>, and transactions in between are dropped unsent.
+    /// </summary>
+    public static readonly TimeSpan FirstProbeWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts, whatever the attempt number, and between two probes of an unreachable receiver.</summary>
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     /// <summary>Bodies longer than this many bytes are sent gzip-compressed; <see cref="int.MaxValue"/> never compresses.</summary>
@@ -29,7 +35,7 @@ internal sealed class SentryTransportOptions
 
     /// <summary>
     /// Attempts per envelope on a transient failure (5xx, 408, network error, timeout), at least 1. While the
-    /// receiver is known to be unreachable, each batch probes with one attempt only.
+    /// receiver is known to be unreachable, a probe (see <see cref="FirstProbeWait"/>) makes one attempt only.
     /// </summary>
     public int MaxAttempts { get; init; } = DefaultMaxAttempts;
 

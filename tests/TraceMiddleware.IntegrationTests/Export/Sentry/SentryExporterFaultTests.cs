@@ -146,7 +146,8 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         using var exporter = NewExporter(requestTimeout: TimeSpan.FromMilliseconds(300));
         await exporter.ExportAsync(Batch("lost 1", "lost 2"), CancellationToken.None);
 
-        // Act
+        // Act: once the first probe wait has passed
+        _clock.Advance(SentryTransportOptions.FirstProbeWait);
         await exporter.ExportAsync(Batch("back"), CancellationToken.None);
 
         // Assert
@@ -157,20 +158,52 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UnreachableReceiver_ProbesWithOneAttemptPerBatch()
+    public async Task UnreachableReceiver_IsLeftAloneUntilTheProbeWaitHasPassed_ThenProbedWithOneAttempt()
     {
-        // Arrange: down for the first batch's three attempts, and for the second batch's probe.
+        // Arrange: down for the first batch's three attempts and for the first probe.
         _receiver.ThenRespond(503).ThenRespond(503).ThenRespond(503).ThenRespond(503);
         using var exporter = NewExporter();
         await exporter.ExportAsync(Batch("a"), CancellationToken.None);
+        var firstWait = exporter.ProbeAt - _clock.GetUtcNow();
 
-        // Act
+        // Act 1: within the wait, batches go without a connection attempt.
         await exporter.ExportAsync(Batch("b", "c"), CancellationToken.None);
+        _clock.Advance(firstWait - TimeSpan.FromMilliseconds(1));
+        await exporter.ExportAsync(Batch("d"), CancellationToken.None);
+        var attemptsWithinTheWait = _receiver.Attempts;
+
+        // Act 2: after it, one attempt probes; it fails, so the next wait is longer.
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        await exporter.ExportAsync(Batch("e", "f"), CancellationToken.None);
+        var secondWait = exporter.ProbeAt - _clock.GetUtcNow();
+
+        // Act 3: the receiver is back (it answers 200 from now on); the probe after the second wait finds it.
+        _clock.Advance(secondWait);
+        await exporter.ExportAsync(Batch("g", "h"), CancellationToken.None);
 
         // Assert
-        Assert.Equal(4, _receiver.Attempts);
-        Assert.Equal(3, exporter.DroppedCount);
+        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, attemptsWithinTheWait);
+        Assert.InRange(firstWait, SentryTransportOptions.FirstProbeWait / 2, SentryTransportOptions.FirstProbeWait);
+        Assert.InRange(secondWait, SentryTransportOptions.FirstProbeWait, SentryTransportOptions.FirstProbeWait * 2);
+        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts + 1 + 2, _receiver.Attempts);
+        Assert.Equal(["g", "h"], _receiver.Received.Where(r => r.AnsweredStatus == 200).Select(r => r.Transaction));
+        Assert.Equal(6, exporter.DroppedCount);
+        Assert.Equal(SentryTransportState.Healthy, exporter.State);
         Assert.Equal(1, _logs.Count(3001));
+        Assert.Contains("6 transactions were dropped", Assert.Single(_logs.Entries, e => e.EventId == 3003).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1, 0.0, 500)]
+    [InlineData(1, 0.5, 750)]
+    [InlineData(2, 0.0, 1000)]
+    [InlineData(3, 0.5, 3000)]
+    [InlineData(5, 0.0, 8000)]
+    [InlineData(6, 0.5, 22500)]
+    [InlineData(40, 0.0, 15000)]
+    public void ProbeWait_DoublesFromOneSecondUpToTheMaximum_WithEqualJitter(int failures, double random, int expectedMilliseconds)
+    {
+        Assert.Equal(expectedMilliseconds, SentryTraceExporter.ProbeWait(failures, random).TotalMilliseconds, 0.01);
     }
 
     [Fact]
