@@ -238,25 +238,19 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
     /// </summary>
     /// <param name="failures">1 for the send that found the receiver down.</param>
     /// <param name="random">A sample in [0, 1).</param>
-    internal static TimeSpan ProbeWait(int failures, double random)
-    {
-        var ceiling = SentryTransportOptions.FirstProbeWait.TotalMilliseconds * Math.Pow(2, Math.Clamp(failures - 1, 0, 30));
-        ceiling = Math.Min(ceiling, SentryTransportOptions.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (0.5 * Math.Clamp(random, 0, 1))));
-    }
+    internal static TimeSpan ProbeWait(int failures, double random) =>
+        TimeSpan.FromMilliseconds(DoublingCeiling(SentryTransportOptions.FirstProbeWait, failures) * (0.5 + (0.5 * Math.Clamp(random, 0, 1))));
 
     /// <summary>Full jitter: a uniformly random wait in [0, min(<see cref="SentryTransportOptions.MaxBackoff"/>, base·2^(retry-1))].</summary>
     /// <param name="retry">1 for the first retry.</param>
     /// <param name="baseDelay">The option's base delay.</param>
     /// <param name="random">A sample in [0, 1).</param>
-    internal static TimeSpan Backoff(int retry, TimeSpan baseDelay, double random)
-    {
-        var ceiling = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30));
-        ceiling = Math.Min(ceiling, SentryTransportOptions.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(ceiling * Math.Clamp(random, 0, 1));
-    }
+    internal static TimeSpan Backoff(int retry, TimeSpan baseDelay, double random) =>
+        TimeSpan.FromMilliseconds(DoublingCeiling(baseDelay, retry) * Math.Clamp(random, 0, 1));
 
-
+    // first·2^(n-1) in milliseconds, at most MaxBackoff: the ceiling both waits draw below.
+    private static double DoublingCeiling(TimeSpan first, int n) =>
+        Math.Min(first.TotalMilliseconds * Math.Pow(2, Math.Clamp(n - 1, 0, 30)), SentryTransportOptions.MaxBackoff.TotalMilliseconds);
 
     // One lane's loop: take the next transaction of the batch until none is left or the batch stops; while
     // untilAccepting, also stop as soon as the receiver accepts (the batch then fans out).

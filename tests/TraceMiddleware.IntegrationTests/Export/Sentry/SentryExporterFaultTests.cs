@@ -193,19 +193,6 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         Assert.Contains("6 transactions were dropped", Assert.Single(_logs.Entries, e => e.EventId == 3003).Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(1, 0.0, 500)]
-    [InlineData(1, 0.5, 750)]
-    [InlineData(2, 0.0, 1000)]
-    [InlineData(3, 0.5, 3000)]
-    [InlineData(5, 0.0, 8000)]
-    [InlineData(6, 0.5, 22500)]
-    [InlineData(40, 0.0, 15000)]
-    public void ProbeWait_DoublesFromOneSecondUpToTheMaximum_WithEqualJitter(int failures, double random, int expectedMilliseconds)
-    {
-        Assert.Equal(expectedMilliseconds, SentryTraceExporter.ProbeWait(failures, random).TotalMilliseconds, 0.01);
-    }
-
     [Fact]
     public async Task Error500Then200_IsRetriedAndDeliveredOnce()
     {
