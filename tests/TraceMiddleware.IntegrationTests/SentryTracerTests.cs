@@ -52,6 +52,29 @@ public sealed class SentryTracerTests
         Assert.Equal("congo=t61rcWkgMzE", headers.TraceState);
     }
 
+    [Theory]
+    [InlineData("sentry-trace", "sentry-trace baggage tracestate")]
+    [InlineData("traceparent", "sentry-trace traceparent baggage tracestate")]
+    [InlineData("none", "sentry-trace traceparent")]
+    public async Task ContinueTrace_AsksOnlyForTheHeadersItNeeds(string carried, string expectedAsked)
+    {
+        // traceparent only without sentry-trace; baggage and tracestate only for a trace to continue.
+        await using var factory = TestHosts.Minimal(new() { ["Tracing:TracesSampleRate"] = "1" });
+        var tracer = factory.Services.GetRequiredService<SentryTracer>();
+        var carrier = carried switch
+        {
+            "sentry-trace" => new Dictionary<string, string> { ["sentry-trace"] = $"{_traceId}-b7ad6b7169203331-1" },
+            "traceparent" => new Dictionary<string, string> { ["traceparent"] = $"00-{_traceId}-00f067aa0ba902b7-01" },
+            _ => [],
+        };
+        var asked = new List<string>();
+
+        using var root = tracer.ContinueTrace(name => { asked.Add(name); return carrier.GetValueOrDefault(name); }, "job");
+
+        Assert.Equal(expectedAsked, string.Join(' ', asked));
+        Assert.Equal(carried != "none", root!.TraceId.ToHexString() == _traceId);
+    }
+
     [Fact]
     public async Task StartSpan_IsAChildOfTheCurrentSpan_AndStartTransactionStartsANewTrace()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Primitives;
 using TraceMiddleware.Propagation;
 
 namespace TraceMiddleware.Tracing;
