@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace TraceMiddleware.Benchmarks;
 
@@ -73,22 +69,7 @@ public class MiddlewareBenchmarks
             }
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        if (tracing)
-        {
-            builder.Services.AddTracing(o =>
-            {
-                o.TracesSampleRate = 1.0;
-                o.ConsoleExporter = false;
-                o.Release = "shop@1.4.0";
-                o.Environment = "production";
-            });
-            builder.Services.AddTraceExporter(new DiscardingTraceExporter());
-        }
-
-        _app = builder.Build();
+        _app = PipelineBenchmarks.CreateBuilder(tracing ? new DiscardingTraceExporter() : null).Build();
         await _app.StartAsync();
 
         var pipeline = new ApplicationBuilder(_app.Services);
