@@ -4,7 +4,8 @@ using TraceMiddleware.Tracing;
 namespace TraceMiddleware.Testing;
 
 /// <summary>
-/// Every finished activity of the TraceMiddleware source in this process (the apps under test run in the
+/// Every finished activity of the sources tracing makes spans of (ASP.NET Core's request activities, .NET's
+/// outgoing-request activities, the TraceMiddleware source) in this process (the apps under test run in the
 /// test process). Tests run in parallel, so each one looks only at its own trace ids. A span stops after its
 /// response has gone out, so tests wait for the spans they expect.
 /// </summary>
@@ -31,6 +32,12 @@ public static class SpanCollector
             return s_stopped.Where(a => a.TraceId.ToHexString() == traceId).ToList();
         }
     }
+
+    /// <summary>
+    /// The recorded spans of <paramref name="traceId"/>: what exporters get. ASP.NET Core's request activity exists for
+    /// every request; one that tracing leaves out (a tunnel request, an unsampled one) is not recorded.
+    /// </summary>
+    public static IReadOnlyList<Activity> RecordedForTrace(string traceId) => ForTrace(traceId).Where(a => a.Recorded).ToList();
 
     /// <summary>Waits until the spans of <paramref name="traceId"/> satisfy <paramref name="done"/>, and returns them.</summary>
     public static async Task<IReadOnlyList<Activity>> WaitForTraceAsync(string traceId, Func<IReadOnlyList<Activity>, bool> done, string what)
@@ -81,7 +88,7 @@ public static class SpanCollector
     {
         var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == TraceMiddlewareActivitySource.Name,
+            ShouldListenTo = s => s.Name is TraceMiddlewareActivitySource.Name or "Microsoft.AspNetCore" or "System.Net.Http",
 
             // Listening must not change anybody's decision: the weakest answer.
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None,

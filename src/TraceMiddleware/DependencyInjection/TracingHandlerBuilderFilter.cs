@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using TraceMiddleware.Http;
@@ -5,39 +6,115 @@ using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.DependencyInjection;
 
-/// <summary>Adds the trace handler, outermost, to every <c>IHttpClientFactory</c> client that has none yet.</summary>
+/// <summary>
+/// Equips every <c>IHttpClientFactory</c> client: where its primary handler is a <see cref="SocketsHttpHandler"/>,
+/// .NET's own DiagnosticsHandler asks this host's propagator on every hop (and makes the <c>http.client</c> span);
+/// the library's handler, outermost, then only makes sure a call outside any span carries a trace. Where .NET asks no
+/// propagator of ours, the handler makes the span and decides the headers itself.
+/// </summary>
 internal sealed class TracingHandlerBuilderFilter : IHttpMessageHandlerBuilderFilter
 {
+    private const string PropagationSwitch = "System.Net.Http.EnableActivityPropagation";
+    private const string PropagationVariable = "DOTNET_SYSTEM_NET_HTTP_ENABLEACTIVITYPROPAGATION";
+
     private readonly TracingRuntime _runtime;
+    private readonly TracePropagator _propagator;
     private readonly bool _enabled;
 
-    public TracingHandlerBuilderFilter(TracingRuntime runtime, IOptions<TracingOptions> options)
+    public TracingHandlerBuilderFilter(TracingRuntime runtime, TracePropagator propagator, IOptions<TracingOptions> options)
     {
         _runtime = runtime;
+        _propagator = propagator;
         _enabled = options.Value.InstrumentAllHttpClients;
     }
+
+    /// <summary>Whether .NET puts its DiagnosticsHandler in handler chains at all (on unless switched off), read as .NET reads it.</summary>
+    internal static bool ActivityPropagationEnabled { get; } = ReadActivityPropagationSwitch();
 
     public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
     {
         next(builder);
-        if (!_enabled || HasTraceHandler(builder.AdditionalHandlers))
+        var handler = FindTraceHandler(builder.AdditionalHandlers);
+        if (handler is null && !_enabled)
         {
             return;
         }
 
-        builder.AdditionalHandlers.Insert(0, new TracePropagationHandler(_runtime));
+        var hopsVisible = HoldPrimaryHandler(builder.PrimaryHandler);
+        if (handler is null)
+        {
+            handler = new TracePropagationHandler(_runtime);
+            builder.AdditionalHandlers.Insert(0, handler);
+        }
+
+        handler.HopsVisible = hopsVisible;
     };
 
-    internal static bool HasTraceHandler(IList<DelegatingHandler> handlers)
+    internal static TracePropagationHandler? FindTraceHandler(IList<DelegatingHandler> handlers)
     {
         for (var i = 0; i < handlers.Count; i++)
         {
-            if (handlers[i] is TracePropagationHandler)
+            if (handlers[i] is TracePropagationHandler handler)
             {
-                return true;
+                return handler;
             }
         }
 
-        return false;
+        return null;
+    }
+
+    /// <summary>
+    /// Gives the client's own <see cref="SocketsHttpHandler"/> this host's propagator and says whether .NET will ask a
+    /// propagator of ours on every hop of its requests.
+    /// </summary>
+    private bool HoldPrimaryHandler(HttpMessageHandler primary)
+    {
+        if (!ActivityPropagationEnabled)
+        {
+            return false;
+        }
+
+        switch (primary)
+        {
+            case SocketsHttpHandler sockets:
+                if (sockets.ActivityHeadersPropagator is null)
+                {
+                    return false;
+                }
+
+                if (!ReferenceEquals(sockets.ActivityHeadersPropagator, _propagator))
+                {
+                    try
+                    {
+                        sockets.ActivityHeadersPropagator = _propagator;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // A handler shared between clients and already used: it keeps what it has.
+                        return sockets.ActivityHeadersPropagator is TracePropagator;
+                    }
+                }
+
+                return true;
+
+            case HttpClientHandler:
+                // It builds its SocketsHttpHandler with the process-wide propagator of the moment: ours, unless the
+                // app replaced it since.
+                return DistributedContextPropagator.Current is TracePropagator;
+
+            default:
+                return false;
+        }
+    }
+
+    private static bool ReadActivityPropagationSwitch()
+    {
+        if (AppContext.TryGetSwitch(PropagationSwitch, out var enabled))
+        {
+            return enabled;
+        }
+
+        var variable = Environment.GetEnvironmentVariable(PropagationVariable);
+        return !(string.Equals(variable, "false", StringComparison.OrdinalIgnoreCase) || variable == "0");
     }
 }

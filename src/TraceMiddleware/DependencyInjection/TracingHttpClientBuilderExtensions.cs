@@ -20,7 +20,7 @@ public static class TracingHttpClientBuilderExtensions
         builder.Services.AddTracing();
         return builder.ConfigureAdditionalHttpMessageHandlers(static (handlers, services) =>
         {
-            if (!TracingHandlerBuilderFilter.HasTraceHandler(handlers))
+            if (TracingHandlerBuilderFilter.FindTraceHandler(handlers) is null)
             {
                 handlers.Add(new TracePropagationHandler(services.GetRequiredService<TracingRuntime>()));
             }

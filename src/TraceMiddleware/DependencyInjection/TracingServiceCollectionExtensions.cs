@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -76,9 +77,9 @@ public static class TracingServiceCollectionExtensions
             }
         }
 
-        // .NET reads DistributedContextPropagator.Current when it builds a handler: install the guard
-        // now, before anything can build one.
-        TargetGuardPropagator.Install();
+        // .NET reads DistributedContextPropagator.Current when it builds a handler: make it ours now, before
+        // anything can build one.
+        TracePropagator.Install();
 
         var registration = new TracingRegistration();
         services.AddSingleton(registration);
@@ -88,7 +89,12 @@ public static class TracingServiceCollectionExtensions
         services.TryAddSingleton(sp => new TracingRuntime(
             sp.GetRequiredService<IOptions<TracingOptions>>(),
             sp.GetService<IHostEnvironment>(),
-            sp.GetService<ILoggerFactory>()));
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<ActivitySource>()));
+
+        // ASP.NET Core hosting starts the request's activity with the parent this propagator reads.
+        services.TryAddSingleton(sp => new TracePropagator(sp.GetRequiredService<TracingRuntime>(), TracePropagator.Original));
+        services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(sp => sp.GetRequiredService<TracePropagator>()));
         services.TryAddSingleton(sp => new SentryTracer(sp.GetRequiredService<TracingRuntime>()));
         services.TryAddSingleton(sp => new SentryExporterOwner(sp.GetRequiredService<TracingRuntime>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.TryAddSingleton(sp => new TraceExportService(() => CreateExportPipeline(sp)));

@@ -44,6 +44,23 @@ internal static class OutgoingTraceInjector
         return headers;
     }
 
+    /// <summary>
+    /// The span whose id the callee gets as its parent: <paramref name="activity"/>, or, when the process makes
+    /// hierarchical ids (<c>Activity.DefaultIdFormat</c>), its nearest ancestor with W3C ids. Sentry's ids are W3C.
+    /// </summary>
+    public static Activity W3CSpan(Activity activity)
+    {
+        for (var a = activity; a is not null; a = a.Parent)
+        {
+            if (a.IdFormat == ActivityIdFormat.W3C)
+            {
+                return a;
+            }
+        }
+
+        return activity;
+    }
+
     public static string Describe(TraceHeaders headers) => headers.IsEmpty
         ? "the app's own sentry-trace kept"
         : headers.TraceParent is null ? "sentry-trace, baggage" : "sentry-trace, baggage, traceparent";

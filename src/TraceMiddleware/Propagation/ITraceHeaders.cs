@@ -21,3 +21,18 @@ internal readonly struct CallbackTraceHeaders(Func<string, string?> getHeader) :
 {
     public StringValues Get(string name) => getHeader(name) is { } value ? new StringValues(value) : StringValues.Empty;
 }
+
+/// <summary>Headers reached through a <see cref="System.Diagnostics.DistributedContextPropagator"/>'s getter.</summary>
+internal readonly struct GetterTraceHeaders(object? carrier, System.Diagnostics.DistributedContextPropagator.PropagatorGetterCallback? getter) : ITraceHeaders
+{
+    public StringValues Get(string name)
+    {
+        if (getter is null)
+        {
+            return StringValues.Empty;
+        }
+
+        getter(carrier, name, out var value, out var values);
+        return values is not null ? new StringValues([.. values]) : value is not null ? new StringValues(value) : StringValues.Empty;
+    }
+}

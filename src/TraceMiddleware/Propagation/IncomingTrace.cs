@@ -65,48 +65,11 @@ internal sealed class IncomingTrace
         out ContinuationOutcome outcome)
         where THeaders : ITraceHeaders
     {
-        var sentryTrace = headers.Get(SentryTraceHeader.HeaderName);
-        if (sentryTrace.Count > 0)
+        if (!TryReadParent(headers, continueFromTraceparent, out var parent, out outcome))
         {
-            // Several sentry-trace values: the first one counts, as in Sentry's SDKs.
-            if (!SentryTraceHeader.TryParse(sentryTrace[0].AsSpan(), out var header))
-            {
-                outcome = ContinuationOutcome.MalformedSentryTrace;
-                return null;
-            }
-
-            return Continue(header.TraceIdValue, header.SpanIdValue, header.HasSpanId, header.Sampled, ContinuationOutcome.ContinuedFromSentryTrace, headers, localOrgId, strictOrgCheck, out outcome);
+            return null;
         }
 
-        var traceparent = continueFromTraceparent ? headers.Get(TraceParentHeader.HeaderName) : default;
-        if (traceparent.Count > 0)
-        {
-            // RFC 9110 allows a list only for list-based fields; two traceparent values are invalid.
-            if (traceparent.Count > 1 || !TraceParentHeader.TryParse(traceparent[0].AsSpan(), out var parent))
-            {
-                outcome = ContinuationOutcome.MalformedTraceparent;
-                return null;
-            }
-
-            return Continue(parent.TraceIdValue, parent.ParentIdValue, true, parent.Sampled, ContinuationOutcome.ContinuedFromTraceparent, headers, localOrgId, strictOrgCheck, out outcome);
-        }
-
-        outcome = ContinuationOutcome.NoHeaders;
-        return null;
-    }
-
-    private static IncomingTrace? Continue<THeaders>(
-        UInt128 traceId,
-        ulong parentSpanId,
-        bool hasParentSpanId,
-        bool? sampled,
-        ContinuationOutcome continued,
-        THeaders headers,
-        string? localOrgId,
-        bool strictOrgCheck,
-        out ContinuationOutcome outcome)
-        where THeaders : ITraceHeaders
-    {
         var baggage = headers.Get(Baggage.HeaderName);
         var summary = SentryBaggageSummary.Read(baggage);
         if (!OrgMatches(summary.OrgId, localOrgId, strictOrgCheck))
@@ -115,18 +78,17 @@ internal sealed class IncomingTrace
             return null;
         }
 
-        outcome = continued;
         return new IncomingTrace
         {
-            TraceId = traceId,
-            ParentSpanId = parentSpanId,
-            HasParentSpanId = hasParentSpanId,
-            Sampled = sampled,
+            TraceId = parent.TraceId,
+            ParentSpanId = parent.SpanId,
+            HasParentSpanId = parent.HasSpanId,
+            Sampled = parent.Sampled,
 
             // sentry-trace freezes the caller's DSC even when empty (Sentry's SDKs then send no Sentry
             // baggage on). An OpenTelemetry caller sends none: this service is then the head of the Sentry
             // part of the trace and builds the DSC itself.
-            Dsc = continued == ContinuationOutcome.ContinuedFromTraceparent && !summary.HasSentryMembers
+            Dsc = outcome == ContinuationOutcome.ContinuedFromTraceparent && !summary.HasSentryMembers
                 ? null
                 : DynamicSamplingContext.FromRawBaggage(baggage, summary, null),
             RawBaggage = baggage,
@@ -134,6 +96,75 @@ internal sealed class IncomingTrace
             TraceState = ReadTraceState(headers.Get(TraceStateHeader.HeaderName)),
             Outcome = outcome,
         };
+    }
+
+    /// <summary>
+    /// The caller's span and <c>tracestate</c> by the same rules as <see cref="Read"/>, without materialising the
+    /// rest: what the host's propagator hands ASP.NET Core so that the request's activity starts with the right
+    /// parent. The baggage is scanned only when an organization check applies.
+    /// </summary>
+    public static bool TryReadParentContext<THeaders>(
+        THeaders headers,
+        bool continueFromTraceparent,
+        string? localOrgId,
+        bool strictOrgCheck,
+        out IncomingParent parent,
+        out string? traceState)
+        where THeaders : ITraceHeaders
+    {
+        traceState = null;
+        if (!TryReadParent(headers, continueFromTraceparent, out parent, out _))
+        {
+            return false;
+        }
+
+        if ((strictOrgCheck || !string.IsNullOrEmpty(localOrgId))
+            && !OrgMatches(SentryBaggageSummary.Read(headers.Get(Baggage.HeaderName)).OrgId, localOrgId, strictOrgCheck))
+        {
+            parent = default;
+            return false;
+        }
+
+        traceState = ReadTraceState(headers.Get(TraceStateHeader.HeaderName));
+        return true;
+    }
+
+    private static bool TryReadParent<THeaders>(THeaders headers, bool continueFromTraceparent, out IncomingParent parent, out ContinuationOutcome outcome)
+        where THeaders : ITraceHeaders
+    {
+        parent = default;
+        var sentryTrace = headers.Get(SentryTraceHeader.HeaderName);
+        if (sentryTrace.Count > 0)
+        {
+            // Several sentry-trace values: the first one counts, as in Sentry's SDKs.
+            if (!SentryTraceHeader.TryParse(sentryTrace[0].AsSpan(), out var header))
+            {
+                outcome = ContinuationOutcome.MalformedSentryTrace;
+                return false;
+            }
+
+            outcome = ContinuationOutcome.ContinuedFromSentryTrace;
+            parent = new IncomingParent(header.TraceIdValue, header.SpanIdValue, header.HasSpanId, header.Sampled);
+            return true;
+        }
+
+        var traceparent = continueFromTraceparent ? headers.Get(TraceParentHeader.HeaderName) : default;
+        if (traceparent.Count > 0)
+        {
+            // RFC 9110 allows a list only for list-based fields; two traceparent values are invalid.
+            if (traceparent.Count > 1 || !TraceParentHeader.TryParse(traceparent[0].AsSpan(), out var w3c))
+            {
+                outcome = ContinuationOutcome.MalformedTraceparent;
+                return false;
+            }
+
+            outcome = ContinuationOutcome.ContinuedFromTraceparent;
+            parent = new IncomingParent(w3c.TraceIdValue, w3c.ParentIdValue, true, w3c.Sampled);
+            return true;
+        }
+
+        outcome = ContinuationOutcome.NoHeaders;
+        return false;
     }
 
     private static string? ReadTraceState(StringValues tracestate)

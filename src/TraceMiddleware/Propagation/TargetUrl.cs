@@ -125,6 +125,9 @@ internal static class TargetUrl
         return string.Create(length, uri, static (span, state) => TryWrite(state, span, out _));
     }
 
+    /// <summary>The URL text of <paramref name="uri"/> for a log line, whatever it is.</summary>
+    public static string ForLog(Uri? uri) => uri is null ? "(no URL)" : ToText(uri) ?? uri.OriginalString;
+
     /// <summary>
     /// Finds the host (with the brackets of an IPv6 literal) in URL text such as <c>http://localhost:5000/x</c>.
     /// </summary>

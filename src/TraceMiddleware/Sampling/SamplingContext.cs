@@ -4,7 +4,8 @@ namespace TraceMiddleware.Sampling;
 
 /// <summary>
 /// What a <c>TracesSampler</c> sees when it decides whether a new local root span (a Sentry transaction) is
-/// sampled.
+/// sampled. For a request, the decision waits for routing, so the sampler sees the route and the endpoint; it is
+/// still made before anything is propagated (an outgoing call, a meta tag, a <c>Server-Timing</c> header).
 /// </summary>
 /// <remarks>
 /// A sampler returns a rate in [0, 1]: 0 never samples, 1 always does, and any other rate samples when the
@@ -36,4 +37,13 @@ public sealed class SamplingContext
 
     /// <summary>The incoming request; <see langword="null"/> outside HTTP.</summary>
     public HttpContext? HttpContext { get; init; }
+
+    /// <summary>
+    /// The route template the request matched, such as <c>/orders/{id}</c> (a Razor Page's path, such as
+    /// <c>/Index</c>); <see langword="null"/> outside HTTP, without routing, or when no endpoint matched.
+    /// </summary>
+    public string? Route { get; init; }
+
+    /// <summary>The endpoint the request matched, with its metadata; <see langword="null"/> when none did.</summary>
+    public Endpoint? Endpoint { get; init; }
 }

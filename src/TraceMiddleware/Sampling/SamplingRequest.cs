@@ -20,6 +20,12 @@ internal readonly struct SamplingRequest
     /// <summary>The incoming request; <see langword="null"/> outside HTTP.</summary>
     public HttpContext? HttpContext { get; init; }
 
+    /// <summary>The route template routing chose; <see langword="null"/> before routing or without it.</summary>
+    public string? Route { get; init; }
+
+    /// <summary>The endpoint routing chose; <see langword="null"/> before routing or without it.</summary>
+    public Endpoint? Endpoint { get; init; }
+
     /// <summary>
     /// Whether a valid incoming trace is being continued. When <see langword="false"/>, the incoming fields below
     /// are ignored: a new trace does not inherit anything from headers that did not parse.

@@ -70,6 +70,8 @@ internal static class TraceSampler
                     ParentSampled = parentSampled,
                     ParentSampleRate = parentSampleRate,
                     HttpContext = request.HttpContext,
+                    Route = request.Route,
+                    Endpoint = request.Endpoint,
                 });
             }
             catch (Exception e)

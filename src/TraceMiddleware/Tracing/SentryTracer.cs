@@ -54,8 +54,8 @@ public sealed class SentryTracer
             options.ContinueFromTraceparent,
             _runtime.OrgId,
             options.StrictTraceContinuation,
-            out _);
-        return _runtime.StartRoot(name, op, SpanOps.OriginManual, ActivityKind.Consumer, incoming, null, null)?.Activity;
+            out var outcome);
+        return StartRoot(name, op, ActivityKind.Consumer, incoming, outcome);
     }
 
     /// <summary>Starts a transaction in a new trace.</summary>
@@ -65,7 +65,7 @@ public sealed class SentryTracer
     public Activity? StartTransaction(string name, string op = SpanOps.DefaultManual)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _runtime.StartRoot(name, op, SpanOps.OriginManual, ActivityKind.Internal, null, null, null)?.Activity;
+        return StartRoot(name, op, ActivityKind.Internal, null, ContinuationOutcome.NoHeaders);
     }
 
     /// <summary>
@@ -84,6 +84,13 @@ public sealed class SentryTracer
             ? StartTransaction(name, op)
             : _runtime.StartChild(name, op, SpanOps.OriginManual, ActivityKind.Internal, root);
     }
+
+    private Activity StartRoot(string name, string op, ActivityKind kind, IncomingTrace? incoming, ContinuationOutcome outcome) =>
+        _runtime.StartRoot(name, kind, incoming, activity => new TraceRoot(_runtime, activity, incoming, op, SpanOps.OriginManual)
+        {
+            Outcome = outcome,
+            SyntheticParent = incoming is { HasParentSpanId: false },
+        }).Activity;
 
     /// <summary>
     /// The headers that carry the current trace on, to put on a message or request by hand. Unlike the

@@ -3,80 +3,117 @@ using System.Diagnostics;
 namespace TraceMiddleware.Tracing;
 
 /// <summary>
-/// The one process-wide <see cref="ActivityListener"/> of the <c>TraceMiddleware</c> source. Our own
-/// sampling decision reaches its <c>Sample</c> callback through a thread-static slot set around
-/// <c>StartActivity</c>, which runs the callback synchronously on the same thread.
+/// One host's <see cref="ActivityListener"/>: it makes the spans of this host's traces exist and agree with the
+/// host's one sampling decision, and hands every finished one to the runtime. It listens to this host's own
+/// <c>Microsoft.AspNetCore</c> source (the request spans), to <c>System.Net.Http</c> (.NET's own outgoing-call
+/// spans, the <c>http.client</c> spans) and to <c>TraceMiddleware</c> (spans started with <see cref="SentryTracer"/>).
 /// </summary>
-internal static class SpanListener
+/// <remarks>
+/// A request span is created recorded while tracing is on here, and loses its recorded flag when the decision,
+/// made later (after routing when a sampler wants the route), says so. Listeners' answers combine by taking the
+/// strongest, so a child created while another listener (OpenTelemetry's) still saw the provisional flag is
+/// corrected as it starts. For activities outside this host's traces the answer is <see cref="ActivitySamplingResult.None"/>:
+/// no opinion.
+/// </remarks>
+internal sealed class SpanListener : IDisposable
 {
-    private const int None = 0;
-    private const int Record = 1;
-    private const int PropagateOnly = 2;
+    /// <summary>The source of .NET's own outgoing HTTP request activities.</summary>
+    public const string HttpClientSourceName = "System.Net.Http";
 
-    private static readonly object s_gate = new();
-    private static ActivityListener? s_listener;
+    private readonly TracingRuntime _runtime;
+    private readonly ActivityListener _listener;
 
-    [ThreadStatic]
-    private static int t_pending;
-
-    public static void EnsureStarted()
+    public SpanListener(TracingRuntime runtime)
     {
-        if (Volatile.Read(ref s_listener) is not null)
+        _runtime = runtime;
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = ShouldListenTo,
+            Sample = Sample,
+            SampleUsingParentId = static (ref ActivityCreationOptions<string> _) => ActivitySamplingResult.None,
+            ActivityStarted = OnStarted,
+            ActivityStopped = OnStopped,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private bool ShouldListenTo(ActivitySource source) =>
+        ReferenceEquals(source, _runtime.HostingSource)
+        || source.Name is HttpClientSourceName or TraceMiddlewareActivitySource.Name;
+
+    private ActivitySamplingResult Sample(ref ActivityCreationOptions<ActivityContext> options)
+    {
+        var source = options.Source;
+        var provisional = _runtime.TracingEnabled ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.PropagationData;
+        if (ReferenceEquals(source, _runtime.HostingSource))
+        {
+            return provisional;
+        }
+
+        var parent = options.Parent;
+        var current = Activity.Current;
+        if (current is not null && current.SpanId == parent.SpanId && current.TraceId == parent.TraceId
+            && TraceRoot.Find(current) is { } root)
+        {
+            if (!ReferenceEquals(root.Runtime, _runtime))
+            {
+                return ActivitySamplingResult.None;
+            }
+
+            return root.Recording ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.PropagationData;
+        }
+
+        if (ReferenceEquals(source, TraceMiddlewareActivitySource.Source))
+        {
+            // A root we are about to start (its decision follows before it starts), or a child of a span we do
+            // not know: follow the parent.
+            return parent == default || parent.IsRemote
+                ? provisional
+                : (parent.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.PropagationData;
+        }
+
+        return ActivitySamplingResult.None;
+    }
+
+    private void OnStarted(Activity activity)
+    {
+        if (ReferenceEquals(activity.Source, _runtime.HostingSource)
+            || TraceRoot.Find(activity.Parent) is not { } root
+            || !ReferenceEquals(root.Runtime, _runtime))
         {
             return;
         }
 
-        lock (s_gate)
+        if (!root.Recording)
         {
-            if (s_listener is not null)
-            {
-                return;
-            }
-
-            var listener = new ActivityListener
-            {
-                // By name: comparing with the static Source field would first create the source from
-                // inside AddActivityListener, before that field is assigned, and never listen to it.
-                ShouldListenTo = static source => source.Name == TraceMiddlewareActivitySource.Name,
-                Sample = Sample,
-                SampleUsingParentId = static (ref ActivityCreationOptions<string> _) => ActivitySamplingResult.PropagationData,
-                ActivityStopped = OnStopped,
-            };
-            ActivitySource.AddActivityListener(listener);
-            Volatile.Write(ref s_listener, listener);
+            activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            activity.IsAllDataRequested = false;
+        }
+        else if (activity.Source.Name == HttpClientSourceName)
+        {
+            HttpClientSpan.OnStarted(activity);
         }
     }
 
-    /// <summary>Starts an activity of our source, recorded or not as we decided.</summary>
-    public static Activity? Start(string name, ActivityKind kind, ActivityContext parent, bool record)
+    private void OnStopped(Activity activity)
     {
-        t_pending = record ? Record : PropagateOnly;
-        try
+        if (TraceRoot.Find(activity) is not { } root || !ReferenceEquals(root.Runtime, _runtime))
         {
-            return TraceMiddlewareActivitySource.Source.StartActivity(name, kind, parent);
+            return;
         }
-        finally
+
+        if (ReferenceEquals(activity, root.Activity))
         {
-            t_pending = None;
+            // Another instrumentation may have renamed the span on its way out (OpenTelemetry's does).
+            activity.DisplayName = root.Name;
         }
-    }
-
-    private static ActivitySamplingResult Sample(ref ActivityCreationOptions<ActivityContext> options) => t_pending switch
-    {
-        Record => ActivitySamplingResult.AllDataAndRecorded,
-        PropagateOnly => ActivitySamplingResult.PropagationData,
-
-        // Someone else started an activity from our source: follow the parent.
-        _ => (options.Parent.TraceFlags & ActivityTraceFlags.Recorded) != 0
-            ? ActivitySamplingResult.AllDataAndRecorded
-            : ActivitySamplingResult.PropagationData,
-    };
-
-    private static void OnStopped(Activity activity)
-    {
-        if (TraceRoot.Find(activity) is { } root)
+        else if (activity.Recorded && activity.Source.Name == HttpClientSourceName)
         {
-            root.Runtime.OnSpanStopped(activity, root);
+            HttpClientSpan.OnStopped(activity);
         }
+
+        _runtime.OnSpanStopped(activity, root);
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.Features;
 using TraceMiddleware.Export;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Sampling;
@@ -8,47 +8,97 @@ using TraceMiddleware.Sampling;
 namespace TraceMiddleware.Tracing;
 
 /// <summary>
-/// The Sentry-only state of a local root span (a Sentry transaction), carried on its
-/// <see cref="Activity"/> as a custom property; child spans find it by walking up their parents.
+/// The Sentry-only state of a local root span (a Sentry transaction: ASP.NET Core's request activity, or a root
+/// started with <see cref="SentryTracer"/>), carried on its <see cref="Activity"/>; child spans find it by walking
+/// up their parents. It holds the one sampling decision of the trace in this service, made once, at the latest
+/// before anything is propagated.
 /// </summary>
-internal sealed class TraceRoot
+/// <remarks>
+/// As the request's <see cref="IEndpointFeature"/> (only while a <c>TracesSampler</c> waits for the route), it
+/// learns the moment routing chooses an endpoint, names the span after the route and decides there.
+/// </remarks>
+internal sealed class TraceRoot : IEndpointFeature
 {
     public const string PropertyName = "TraceMiddleware.TraceRoot";
 
     private DynamicSamplingContext? _dsc;
     private SpanBuffer? _spans;
     private string? _sampleRandText;
+    private SamplingDecision _decision;
+    private bool _recording;
+    private volatile bool _decided;
+    private bool _deciding;
+    private Endpoint? _endpoint;
 
-    public TraceRoot(TracingRuntime runtime, Activity activity, SamplingDecision decision, IncomingTrace? incoming)
+    public TraceRoot(TracingRuntime runtime, Activity activity, IncomingTrace? incoming, string op, string origin)
     {
         Runtime = runtime;
         Activity = activity;
-        Decision = decision;
         Incoming = incoming;
-
-        // A continued trace passes the caller's DSC on unchanged; only sample_rand may be filled in.
-        if (incoming?.Dsc is { } frozen)
-        {
-            _dsc = incoming.SampleRand is null && !frozen.IsEmpty
-                ? DynamicSamplingContext.FromRawBaggage(incoming.RawBaggage, incoming.BaggageSummary, SampleRandText)
-                : frozen;
-        }
+        Op = op;
+        Origin = origin;
+        Name = activity.DisplayName;
     }
 
     public TracingRuntime Runtime { get; }
 
     public Activity Activity { get; }
 
-    public SamplingDecision Decision { get; }
+    public IncomingTrace? Incoming { get; }
+
+    /// <summary>Sentry's operation of the root span, such as <c>http.server</c>.</summary>
+    public string Op { get; }
+
+    /// <summary>What created the root span, such as <c>auto.http.aspnetcore</c>.</summary>
+    public string Origin { get; }
+
+    /// <summary>The transaction name, such as <c>GET /orders/{id}</c>; also the activity's display name.</summary>
+    public string Name { get; private set; }
+
+    /// <summary>How the transaction name was made: <c>route</c>, <c>url</c> or <c>custom</c>.</summary>
+    public string TransactionSource { get; private set; } = "custom";
+
+    /// <summary>The route template routing chose, such as <c>/orders/{id}</c>; <see langword="null"/> before routing or without it.</summary>
+    public string? Route { get; private set; }
+
+    /// <summary>The request this root span serves; cleared when the request ends so nothing holds on to it.</summary>
+    public HttpContext? HttpContext { get; set; }
+
+    /// <summary>How the incoming trace headers were used, for the debug log.</summary>
+    public ContinuationOutcome Outcome { get; init; }
+
+    /// <summary>Whether the parent span id is made up (the caller sent a trace id only) and must not be reported.</summary>
+    public bool SyntheticParent { get; init; }
+
+    /// <summary>The sampling decision, made on first use.</summary>
+    public SamplingDecision Decision
+    {
+        get
+        {
+            EnsureDecided();
+            return _decision;
+        }
+    }
 
     /// <summary>Whether this trace is sampled: <see langword="null"/> while the decision is deferred. This is what is propagated.</summary>
     public bool? Sampled => Decision.Sampled;
 
     /// <summary>
-    /// Whether this service records and sends the trace's spans: sampled, and tracing on here (a service
-    /// in propagation-only mode passes a caller's <c>-1</c> on but sends nothing).
+    /// Whether this service records and sends the trace's spans: sampled, tracing on here (a service in
+    /// propagation-only mode passes a caller's <c>-1</c> on but sends nothing), and not dropped by another
+    /// instrumentation that owns the activity too (OpenTelemetry's request filter, say).
     /// </summary>
-    public bool Recording { get; init; }
+    public bool Recording
+    {
+        get
+        {
+            EnsureDecided();
+            return _recording;
+        }
+    }
+
+    /// <summary>Whether the decision has been made.</summary>
+    public bool IsDecided => _decided;
 
     /// <summary>The <c>sample_rand</c> this service sends, written on first use: a continued trace that carries one never needs it.</summary>
     public string SampleRandText => _sampleRandText ??= Decision.FormatSampleRand();
@@ -59,7 +109,126 @@ internal sealed class TraceRoot
     /// </summary>
     public SpanBuffer Spans => _spans ?? LazyInitializer.EnsureInitialized(ref _spans, static () => new SpanBuffer());
 
-    public IncomingTrace? Incoming { get; }
+    public Baggage ThirdPartyBaggage => Incoming?.ThirdPartyBaggage ?? Baggage.Empty;
+
+    public string? TraceState => Incoming?.TraceState;
+
+    Endpoint? IEndpointFeature.Endpoint
+    {
+        get => _endpoint;
+        set
+        {
+            _endpoint = value;
+            if (value is not null && !_decided)
+            {
+                RefreshName();
+                EnsureDecided();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The root of a trace that only carries a call made outside any span: never recorded, its decision deferred
+    /// to the services it calls, as Sentry's SDKs do without a span.
+    /// </summary>
+    public static TraceRoot Deferred(TracingRuntime runtime, Activity activity, string op, string origin)
+    {
+        var root = new TraceRoot(runtime, activity, null, op, origin)
+        {
+            _decision = new SamplingDecision(null, SampleRand.Generate(), null) { Source = SamplingDecisionSource.Deferred },
+            _decided = true,
+        };
+        activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+        activity.IsAllDataRequested = false;
+        return root;
+    }
+
+    /// <summary>Puts <paramref name="root"/> on <paramref name="activity"/>, where <see cref="Find"/> finds it.</summary>
+    public static void Attach(Activity activity, TraceRoot root) => activity.SetCustomProperty(PropertyName, root);
+
+    /// <summary>The root state of <paramref name="activity"/>'s local root, or <see langword="null"/> when no root of ours is above it.</summary>
+    public static TraceRoot? Find(Activity? activity)
+    {
+        for (var a = activity; a is not null; a = a.Parent)
+        {
+            if (a.GetCustomProperty(PropertyName) is TraceRoot root)
+            {
+                return root;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Names the span (and the transaction) <paramref name="name"/>, made as <paramref name="source"/> says.</summary>
+    public void SetName(string name, string source)
+    {
+        Name = name;
+        TransactionSource = source;
+        Activity.DisplayName = name;
+    }
+
+    /// <summary>
+    /// Makes the sampling decision once: the sampler sees the route when routing has run. A span that is not
+    /// recorded loses its recorded flag and stops collecting data, so that every listener (an OpenTelemetry
+    /// exporter too) sees the same decision. Idempotent and safe from any thread.
+    /// </summary>
+    public void EnsureDecided()
+    {
+        if (_decided)
+        {
+            return;
+        }
+
+        lock (this)
+        {
+            if (_decided)
+            {
+                return;
+            }
+
+            if (_deciding)
+            {
+                // The sampler itself asked (say, for the trace headers): nothing is sampled until it has answered.
+                _decision = new SamplingDecision(false, 0, null);
+                return;
+            }
+
+            _deciding = true;
+            try
+            {
+                Decide();
+            }
+            finally
+            {
+                _deciding = false;
+            }
+
+            _decided = true;
+        }
+
+        TracingLog.Decided(this);
+    }
+
+    /// <summary>Names the root span after the route template once routing has chosen an endpoint.</summary>
+    public void RefreshName()
+    {
+        if (HttpContext is not { } context || TransactionSource == "route")
+        {
+            return;
+        }
+
+        if (RouteNaming.TryGetRouteTemplate(context, out var template))
+        {
+            SetName(RouteNameCache.Get(context.Request.Method, template), "route");
+            Route = template;
+            if (_decided && _recording)
+            {
+                Activity.SetTag(SpanTags.HttpRoute, template);
+                Activity.SetTag(SpanTags.Source, TransactionSource);
+            }
+        }
+    }
 
     /// <summary>
     /// Hands the finished children over and refuses every later one (see <see cref="SpanBuffer.Close"/>); a root
@@ -76,32 +245,6 @@ internal sealed class TraceRoot
         return Array.Empty<Activity>();
     }
 
-    /// <summary>The request this root span serves; cleared when the request ends so nothing holds on to it.</summary>
-    public HttpContext? HttpContext { get; set; }
-
-    /// <summary>How the transaction name was made: <c>route</c>, <c>url</c> or <c>custom</c>.</summary>
-    public string TransactionSource { get; set; } = "custom";
-
-    /// <summary>Whether the parent span id is made up (the caller sent a trace id only) and must not be reported.</summary>
-    public bool SyntheticParent { get; init; }
-
-    public Baggage ThirdPartyBaggage => Incoming?.ThirdPartyBaggage ?? Baggage.Empty;
-
-    public string? TraceState => Incoming?.TraceState;
-
-    public static TraceRoot? Find(Activity? activity)
-    {
-        for (var a = activity; a is not null; a = a.Parent)
-        {
-            if (a.GetCustomProperty(PropertyName) is TraceRoot root)
-            {
-                return root;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>
     /// The DSC to send: frozen for a continued trace; for a trace that starts here, built from this
     /// service's settings with the transaction name once routing has named the span.
@@ -113,7 +256,16 @@ internal sealed class TraceRoot
             return dsc;
         }
 
+        // A continued trace passes the caller's DSC on unchanged; only sample_rand may be filled in.
+        if (Incoming?.Dsc is { } frozen)
+        {
+            return _dsc = Incoming.SampleRand is null && !frozen.IsEmpty
+                ? DynamicSamplingContext.FromRawBaggage(Incoming.RawBaggage, Incoming.BaggageSummary, SampleRandText)
+                : frozen;
+        }
+
         RefreshName();
+        var decision = Decision;
         var routeNamed = TransactionSource != "url";
         var head = DynamicSamplingContext.CreateHead(
             Activity.TraceId,
@@ -121,10 +273,10 @@ internal sealed class TraceRoot
             Runtime.Release,
             Runtime.Environment,
             Runtime.OrgId,
-            routeNamed ? Activity.DisplayName : null,
-            Decision.Sampled,
+            routeNamed ? Name : null,
+            decision.Sampled,
             SampleRandText,
-            Decision.SampleRate);
+            decision.SampleRate);
 
         // Once the name can no longer change, build the DSC only once.
         if (routeNamed || HttpContext is null)
@@ -135,22 +287,54 @@ internal sealed class TraceRoot
         return head;
     }
 
-    /// <summary>Names the root span after the route template once routing has chosen an endpoint.</summary>
-    public void RefreshName()
+    private void Decide()
     {
-        if (HttpContext is not { } context || TransactionSource == "route")
+        var incoming = Incoming;
+        var request = HttpContext?.Request;
+        var options = Runtime.Options;
+        var route = Route;
+        var decision = TraceSampler.Decide(new SamplingRequest
         {
+            TracesSampleRate = options.TracesSampleRate,
+            TracesSampler = options.TracesSampler,
+            Name = Name,
+            HttpMethod = request?.Method,
+            HttpContext = HttpContext,
+            Route = route,
+            Endpoint = HttpContext?.GetEndpoint(),
+            HasIncomingTrace = incoming is not null,
+            ParentSampled = incoming?.Sampled,
+            IncomingSampleRand = incoming?.SampleRand,
+            IncomingSampleRate = incoming?.SampleRate,
+            UnsampledHttpMethods = Runtime.UnsampledHttpMethods,
+        });
+
+        if (decision.SamplerException is { } failure)
+        {
+            TracingLog.SamplerFailed(Runtime.Logger, failure);
+        }
+
+        var activity = Activity;
+        var record = decision.Sampled == true && Runtime.TracingEnabled && activity.Recorded;
+        _decision = decision;
+        _recording = record;
+        if (!record)
+        {
+            activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            activity.IsAllDataRequested = false;
             return;
         }
 
-        if (RouteNaming.TryGetRouteTemplate(context, out var template))
+        activity.SetTag(SpanTags.Op, Op);
+        activity.SetTag(SpanTags.Origin, Origin);
+        if (request is not null)
         {
-            Activity.DisplayName = RouteNameCache.Get(context.Request.Method, template);
-            TransactionSource = "route";
-            if (Activity.IsAllDataRequested)
+            activity.SetTag(SpanTags.Source, TransactionSource);
+            activity.SetTag(SpanTags.HttpRequestMethod, request.Method);
+            activity.SetTag(SpanTags.UrlPath, RequestPath.Of(request));
+            if (route is not null)
             {
-                Activity.SetTag(SpanTags.HttpRoute, template);
-                Activity.SetTag(SpanTags.Source, TransactionSource);
+                activity.SetTag(SpanTags.HttpRoute, route);
             }
         }
     }

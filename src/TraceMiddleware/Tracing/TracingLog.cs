@@ -13,6 +13,24 @@ internal static partial class TracingLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Incoming {Method} {Path}: {Outcome}; {Sampling}; trace {TraceId}.")]
     public static partial void IncomingRequest(ILogger logger, string method, string path, string outcome, string sampling, string traceId);
 
+    /// <summary>Event 1001 for a request root whose decision was just made, when debug logs are on.</summary>
+    public static void Decided(TraceRoot root)
+    {
+        var logger = root.Runtime.Logger;
+        if (root.HttpContext?.Request is not { } request || !logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        IncomingRequest(
+            logger,
+            request.Method,
+            RequestPath.Of(request),
+            DecisionDescription.Describe(root.Outcome),
+            DecisionDescription.DescribeDecision(root, request.Method),
+            root.Activity.TraceId.ToHexString());
+    }
+
     [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Outgoing {Method} {Url}: trace headers sent ({Headers}); target {Target} matched.")]
     public static partial void OutgoingPropagated(ILogger logger, string method, string url, string headers, string target);
 

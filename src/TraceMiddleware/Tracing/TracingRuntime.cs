@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,20 +6,26 @@ using Microsoft.Extensions.Options;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Propagation;
-using TraceMiddleware.Sampling;
 
 namespace TraceMiddleware.Tracing;
 
 /// <summary>
-/// One host's resolved tracing settings and the operations every entry point shares (the middleware,
-/// the HttpClient handler, the tag helper, the manual API): start a root span, start a child, read the
-/// headers to send.
+/// One host's resolved tracing settings, its activity listener, and the operations every entry point shares
+/// (the middleware, the HttpClient handler and propagator, the tag helper, the manual API): start a root span of
+/// our own, start a child. A singleton in the host's services: two hosts in one process never share one.
 /// </summary>
-internal sealed class TracingRuntime
+internal sealed class TracingRuntime : IDisposable
 {
-    private static TracingRuntime? s_latest;
+    private readonly SpanListener _listener;
 
-    public TracingRuntime(IOptions<TracingOptions> options, IHostEnvironment? environment = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="options">The host's tracing options.</param>
+    /// <param name="environment">The host environment: the default <c>Environment</c>.</param>
+    /// <param name="loggerFactory">The host's loggers.</param>
+    /// <param name="hostingSource">
+    /// The host's own <c>Microsoft.AspNetCore</c> activity source (ASP.NET Core registers one per host): the request
+    /// spans this runtime enriches and samples. <see langword="null"/> outside ASP.NET Core.
+    /// </param>
+    public TracingRuntime(IOptions<TracingOptions> options, IHostEnvironment? environment = null, ILoggerFactory? loggerFactory = null, ActivitySource? hostingSource = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
@@ -42,16 +47,12 @@ internal sealed class TracingRuntime
             ? new TracePropagationTargetList(targets)
             : TracePropagationTargetList.Default;
         UnsampledHttpMethods = [.. o.UnsampledHttpMethods];
-
-        SpanListener.EnsureStarted();
-        Volatile.Write(ref s_latest, this);
+        HostingSource = hostingSource?.Name == HostingActivitySourceName ? hostingSource : null;
+        _listener = new SpanListener(this);
     }
 
-    /// <summary>
-    /// The runtime most recently built in this process: used where no span says which host a call
-    /// belongs to (a plain <c>new HttpClient()</c> outside any request).
-    /// </summary>
-    public static TracingRuntime? Latest => Volatile.Read(ref s_latest);
+    /// <summary>The name of ASP.NET Core's activity source, whose request activity is the <c>http.server</c> span.</summary>
+    public const string HostingActivitySourceName = "Microsoft.AspNetCore";
 
     public TracingOptions Options { get; }
 
@@ -71,90 +72,81 @@ internal sealed class TracingRuntime
 
     public string[] UnsampledHttpMethods { get; }
 
+    /// <summary>This host's <c>Microsoft.AspNetCore</c> source; <see langword="null"/> outside ASP.NET Core.</summary>
+    public ActivitySource? HostingSource { get; }
+
     /// <summary>The paths of this host's Sentry tunnels, which the middleware leaves untraced.</summary>
     public AspNetCore.Tunnel.SentryTunnelRoutes TunnelRoutes { get; } = new();
 
     /// <summary>Whether spans are recorded at all: a rate or a sampler is set. Otherwise only headers flow.</summary>
     public bool TracingEnabled => Options.TracesSampleRate is not null || Options.TracesSampler is not null;
 
-    /// <summary>Called by the listener for every span of ours that ends; export hooks in here.</summary>
+    /// <summary>Whether the sampling decision waits for routing: only a <c>TracesSampler</c> can use the route.</summary>
+    public bool DecidesAfterRouting => Options.TracesSampler is not null;
+
+    /// <summary>Called for every span of one of this host's traces that ends; export hooks in here.</summary>
     public Action<Activity, TraceRoot>? SpanStopped { get; set; }
 
     /// <summary>
-    /// Starts a local root span (a Sentry transaction): continues <paramref name="incoming"/> when given,
-    /// otherwise starts a new trace, and decides sampling.
+    /// Starts a local root span of our own source (a Sentry transaction started with <see cref="SentryTracer"/>,
+    /// or a request span where ASP.NET Core's own cannot serve): continues <paramref name="incoming"/> when given,
+    /// otherwise starts a new trace. The sampling decision is made before the span starts, unless
+    /// <paramref name="configure"/> leaves it to routing.
     /// </summary>
-    public TraceRoot? StartRoot(string name, string op, string origin, ActivityKind kind, IncomingTrace? incoming, string? httpMethod, HttpContext? httpContext)
+    /// <param name="name">The span name.</param>
+    /// <param name="kind">The span kind.</param>
+    /// <param name="incoming">The trace to continue, or <see langword="null"/> for a new trace.</param>
+    /// <param name="configure">Sets up the root's state (op, request, naming) before the span starts.</param>
+    public TraceRoot StartRoot(string name, ActivityKind kind, IncomingTrace? incoming, Func<Activity, TraceRoot> configure)
     {
-        var decision = TraceSampler.Decide(new SamplingRequest
-        {
-            TracesSampleRate = Options.TracesSampleRate,
-            TracesSampler = Options.TracesSampler,
-            Name = name,
-            HttpMethod = httpMethod,
-            HttpContext = httpContext,
-            HasIncomingTrace = incoming is not null,
-            ParentSampled = incoming?.Sampled,
-            IncomingSampleRand = incoming?.SampleRand,
-            IncomingSampleRate = incoming?.SampleRate,
-            UnsampledHttpMethods = UnsampledHttpMethods,
-        });
-
-        if (decision.SamplerException is { } failure)
-        {
-            TracingLog.SamplerFailed(Logger, failure);
-        }
-
-        var record = decision.Sampled == true && TracingEnabled;
-        Activity? activity;
-        var synthetic = false;
+        ActivityContext parent = default;
         if (incoming is not null)
         {
-            // A caller that sent a trace id without a span id gets a made-up parent id that is
-            // never reported, so the span still joins the caller's trace.
-            synthetic = !incoming.HasParentSpanId;
-            var parentSpan = synthetic ? ActivitySpanId.CreateRandom() : HexId.ToActivitySpanId(incoming.ParentSpanId);
-            var parent = new ActivityContext(
-                HexId.ToActivityTraceId(incoming.TraceId),
-                parentSpan,
-                record ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None,
-                isRemote: true);
-            activity = SpanListener.Start(name, kind, parent, record);
+            // A caller that sent a trace id without a span id gets a made-up parent id that is never reported,
+            // so the span still joins the caller's trace.
+            var parentSpan = incoming.HasParentSpanId ? HexId.ToActivitySpanId(incoming.ParentSpanId) : ActivitySpanId.CreateRandom();
+            parent = new ActivityContext(HexId.ToActivityTraceId(incoming.TraceId), parentSpan, ActivityTraceFlags.None, isRemote: true);
         }
-        else
+
+        // A new trace must not become the child of whatever is current (for example ASP.NET Core's own activity,
+        // which may have continued a caller we do not trust); our spans always carry W3C ids, whatever the
+        // process's default id format.
+        var previous = Activity.Current;
+        Activity.Current = null;
+        Activity activity;
+        try
         {
-            // A new trace must not become the child of whatever is current (for example ASP.NET Core's
-            // own activity, which extracted traceparent from a caller we may not trust).
-            var previous = Activity.Current;
+            activity = TraceMiddlewareActivitySource.Source.CreateActivity(name, kind, parent, idFormat: ActivityIdFormat.W3C)
+                ?? new Activity(name);
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+
+        var root = configure(activity);
+        TraceRoot.Attach(activity, root);
+        if (!DecidesAfterRouting || root.HttpContext is null)
+        {
+            root.EnsureDecided();
+        }
+
+        if (incoming is null)
+        {
+            // Start makes whatever is current the parent of a span that has none.
             Activity.Current = null;
-            activity = SpanListener.Start(name, kind, default, record);
-            if (activity is null)
-            {
-                Activity.Current = previous;
-            }
         }
 
-        if (activity is null)
-        {
-            return null;
-        }
-
-        var root = new TraceRoot(this, activity, decision, incoming) { SyntheticParent = synthetic, Recording = record };
-        activity.SetCustomProperty(TraceRoot.PropertyName, root);
-        if (activity.IsAllDataRequested)
-        {
-            activity.SetTag(SpanTags.Op, op);
-            activity.SetTag(SpanTags.Origin, origin);
-        }
-
+        activity.Start();
         return root;
     }
 
-    /// <summary>Starts a child of the current span, recorded when its trace is sampled.</summary>
+    /// <summary>Starts a child of the current span, recorded when its trace is.</summary>
     public Activity? StartChild(string name, string op, string origin, ActivityKind kind, TraceRoot root)
     {
-        var activity = SpanListener.Start(name, kind, default, root.Recording);
-        if (activity is not null && activity.IsAllDataRequested)
+        root.EnsureDecided();
+        var activity = TraceMiddlewareActivitySource.Source.StartActivity(name, kind);
+        if (activity is not null && root.Recording)
         {
             activity.SetTag(SpanTags.Op, op);
             activity.SetTag(SpanTags.Origin, origin);
@@ -164,4 +156,6 @@ internal sealed class TracingRuntime
     }
 
     internal void OnSpanStopped(Activity activity, TraceRoot root) => SpanStopped?.Invoke(activity, root);
+
+    public void Dispose() => _listener.Dispose();
 }
