@@ -33,12 +33,6 @@ public static class SpanCollector
         }
     }
 
-    /// <summary>
-    /// The recorded spans of <paramref name="traceId"/>: what exporters get. ASP.NET Core's request activity exists for
-    /// every request; one that tracing leaves out (a tunnel request, an unsampled one) is not recorded.
-    /// </summary>
-    public static IReadOnlyList<Activity> RecordedForTrace(string traceId) => ForTrace(traceId).Where(a => a.Recorded).ToList();
-
     /// <summary>Waits until the spans of <paramref name="traceId"/> satisfy <paramref name="done"/>, and returns them.</summary>
     public static async Task<IReadOnlyList<Activity>> WaitForTraceAsync(string traceId, Func<IReadOnlyList<Activity>, bool> done, string what)
     {
@@ -68,6 +62,13 @@ public static class SpanCollector
             }
         }
     }
+
+    /// <summary>
+    /// Waits until a request of <paramref name="traceId"/> has finished (its server span, recorded or not, has
+    /// stopped: after the response went out), and returns every span of the trace seen by then.
+    /// </summary>
+    public static Task<IReadOnlyList<Activity>> WaitForRequestAsync(string traceId) =>
+        WaitForTraceAsync(traceId, s => s.Any(a => a.Kind == ActivityKind.Server), "a finished request");
 
     /// <summary>Waits for the one span of <paramref name="traceId"/> with this op (and, when given, this name).</summary>
     public static async Task<Activity> WaitForSpanAsync(string traceId, string op, string? name = null)

@@ -21,10 +21,29 @@ public sealed partial class MetaTagTests
         var match = MetaSentryTrace().Match(html!);
         Assert.True(match.Success, html);
         Assert.Equal(traceId, match.Groups["trace"].Value);
-        var server = ServerSpanTests.ServerSpan(traceId);
+        var server = await ServerSpanTests.ServerSpanAsync(traceId);
         Assert.Equal(server.SpanId.ToHexString(), match.Groups["span"].Value);
         Assert.Equal("1", match.Groups["sampled"].Value);
         Assert.Contains($"<meta name=\"baggage\" content=\"sentry-trace_id={traceId},sentry-environment=prod,sentry-sample_rand=0.5\"/>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TracesSampler_DecidesWithThePagesRoute_BeforeTheTagsAreRendered()
+    {
+        string? route = null;
+        await using var factory = TestHosts.Pages(configure: o => o.TracesSampler = ctx =>
+        {
+            route = ctx.Route;
+            return ctx.Route == "/Index" ? 1 : 0;
+        });
+
+        var html = await factory.CreateClient().GetStringAsync("/");
+
+        var match = MetaSentryTrace().Match(html);
+        Assert.True(match.Success, html);
+        Assert.Equal("/Index", route);
+        Assert.Equal("1", match.Groups["sampled"].Value);
+        Assert.Contains("sentry-transaction=GET%20%2FIndex", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class OutgoingTests
         var clientSpanId = seen["sentry-trace"][33..49];
         var clientSpan = Assert.Single(SpanCollector.ForTrace(TraceId), s => (string?)s.GetTagItem(SpanTags.Op) == "http.client");
         Assert.Equal(clientSpanId, clientSpan.SpanId.ToHexString());
-        Assert.Equal(ServerSpanTests.ServerSpan(TraceId).SpanId, clientSpan.ParentSpanId);
+        Assert.Equal((await ServerSpanTests.ServerSpanAsync(TraceId)).SpanId, clientSpan.ParentSpanId);
         Assert.Equal($"GET {echo.BaseAddress}orders", clientSpan.DisplayName);
         Assert.Equal("ok", clientSpan.GetTagItem(SpanTags.Status));
         Assert.Equal(IncomingBaggage, seen["baggage"]);

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using MinimalApp;
+using TraceMiddleware.Sampling;
 using TraceMiddleware.IntegrationTests.Infrastructure;
 using TraceMiddleware.Testing;
 
@@ -62,6 +64,48 @@ public sealed class SamplingTests
         Assert.False(info!.Recorded);
     }
 
+    [Theory]
+    [InlineData("/api/orders/42", "GET /api/orders/{id}", "/api/orders/{id}")]
+    [InlineData("/api/customers/7", "GET /api/customers/{customerId:int}", "/api/customers/{customerId:int}")]
+    public async Task TracesSampler_SeesTheRouteTemplateAndTheEndpoint_AndItsDecisionIsTheSpans(string path, string name, string route)
+    {
+        SamplingContext? seen = null;
+        Endpoint? requestEndpoint = null;
+        await using var factory = TestHosts.Minimal(configure: o => o.TracesSampler = ctx =>
+        {
+            seen = ctx;
+            requestEndpoint = ctx.HttpContext?.GetEndpoint();
+            return ctx.Route == route ? 1 : 0;
+        });
+
+        var info = await factory.CreateClient().GetFromJsonAsync<SpanInfo>(path);
+
+        Assert.NotNull(seen);
+        Assert.Equal(name, seen.Name);
+        Assert.Equal(route, seen.Route);
+        Assert.NotNull(seen.Endpoint);
+        Assert.Same(requestEndpoint, seen.Endpoint);
+        Assert.True(info!.Recorded);
+        Assert.Equal(name, info.Name);
+    }
+
+    [Fact]
+    public async Task TracesSampler_DecidesWithTheRoute_BeforeTheFirstOutgoingCall()
+    {
+        await using var echo = await EchoServer.StartAsync();
+        var calls = 0;
+        await using var factory = TestHosts.Minimal(configure: o => o.TracesSampler = ctx =>
+        {
+            Interlocked.Increment(ref calls);
+            return ctx.Route == "/call" ? 0 : 1;
+        });
+
+        (await factory.CreateClient().GetAsync($"/call?url={Uri.EscapeDataString(echo.BaseAddress + "x")}")).EnsureSuccessStatusCode();
+
+        Assert.EndsWith("-0", echo.Single("/x")["sentry-trace"], StringComparison.Ordinal);
+        Assert.Equal(1, calls);
+    }
+
     [Fact]
     public async Task NoRateAndNoSampler_PropagatesADeferredDecisionAndRecordsNothing()
     {
@@ -75,7 +119,7 @@ public sealed class SamplingTests
         var sentryTrace = seen!["sentry-trace"];
         Assert.Matches("^[0-9a-f]{32}-[0-9a-f]{16}$", sentryTrace);
         Assert.DoesNotContain("sentry-sampled", seen["baggage"], StringComparison.Ordinal);
-        Assert.DoesNotContain(SpanCollector.ForTrace(sentryTrace[..32]), a => a.Recorded);
+        Assert.DoesNotContain(await SpanCollector.WaitForRequestAsync(sentryTrace[..32]), a => a.Recorded);
     }
 
     [Theory]
@@ -90,7 +134,7 @@ public sealed class SamplingTests
 
         await client.SendAsync(request);
 
-        Assert.DoesNotContain(SpanCollector.ForTrace(TraceId), a => a.Recorded && a.DisplayName.StartsWith(method, StringComparison.Ordinal));
+        Assert.DoesNotContain(await SpanCollector.WaitForRequestAsync(TraceId), a => a.Recorded && a.DisplayName.StartsWith(method, StringComparison.Ordinal));
     }
 
     [Fact]

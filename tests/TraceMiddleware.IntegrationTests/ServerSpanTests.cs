@@ -22,7 +22,7 @@ public sealed class ServerSpanTests
 
         var info = await (await client.GetAsync(path)).Content.ReadFromJsonAsync<SpanInfo>();
 
-        var span = ServerSpan(info!.TraceId!);
+        var span = await ServerSpanAsync(info!.TraceId!);
         Assert.Equal(name, span.DisplayName);
         Assert.Equal("route", span.GetTagItem(SpanTags.Source));
         Assert.Equal(route, span.GetTagItem(SpanTags.HttpRoute));
@@ -42,7 +42,7 @@ public sealed class ServerSpanTests
 
         var info = await (await client.GetAsync("/api/orders/1")).Content.ReadFromJsonAsync<SpanInfo>();
 
-        Assert.Equal(info!.SpanId, ServerSpan(info.TraceId!).SpanId.ToHexString());
+        Assert.Equal(info!.SpanId, (await ServerSpanAsync(info.TraceId!)).SpanId.ToHexString());
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class ServerSpanTests
         var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        var span = ServerSpan("4bf92f3577b34da6a3ce929d0e0e4736");
+        var span = await ServerSpanAsync("4bf92f3577b34da6a3ce929d0e0e4736");
         Assert.Equal("GET /no/such/page", span.DisplayName);
         Assert.Equal("url", span.GetTagItem(SpanTags.Source));
         Assert.Equal("not_found", span.GetTagItem(SpanTags.Status));
@@ -81,7 +81,7 @@ public sealed class ServerSpanTests
 
         await client.SendAsync(request);
 
-        var span = ServerSpan(traceId);
+        var span = await ServerSpanAsync(traceId);
         Assert.Equal(status, span.GetTagItem(SpanTags.Status));
         Assert.Equal(code, span.GetTagItem(SpanTags.HttpResponseStatusCode));
         Assert.Equal("GET /status/{code:int}", span.DisplayName);
@@ -101,7 +101,7 @@ public sealed class ServerSpanTests
         // TestServer hands an unhandled exception to the client as it was thrown.
         Assert.IsType<InvalidOperationException>(thrown);
         Assert.Equal("boom", thrown.Message);
-        var span = ServerSpan(traceId);
+        var span = await ServerSpanAsync(traceId);
         Assert.Equal("internal_error", span.GetTagItem(SpanTags.Status));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Contains(span.Events, e => e.Name == "exception");
@@ -151,7 +151,7 @@ public sealed class ServerSpanTests
 
         await client.SendAsync(request);
 
-        Assert.Equal("GET /Index", ServerSpan(traceId).DisplayName);
+        Assert.Equal("GET /Index", (await ServerSpanAsync(traceId)).DisplayName);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class ServerSpanTests
 
         var info = await (await client.GetAsync("/api/orders/1")).Content.ReadFromJsonAsync<SpanInfo>();
 
-        var spans = SpanCollector.ForTrace(info!.TraceId!);
+        var spans = await SpanCollector.WaitForRequestAsync(info!.TraceId!);
         Assert.Single(spans, s => (string?)s.GetTagItem(SpanTags.Op) == "http.server");
         Assert.Equal("0000000000000000", info.ParentSpanId);
     }
@@ -175,13 +175,13 @@ public sealed class ServerSpanTests
 
         var info = await (await client.GetAsync("/manual")).Content.ReadFromJsonAsync<SpanInfo>();
 
-        var server = ServerSpan(info!.TraceId!);
+        var server = await ServerSpanAsync(info!.TraceId!);
         var db = Assert.Single(SpanCollector.ForTrace(info.TraceId!), s => (string?)s.GetTagItem(SpanTags.Op) == "db.query");
         Assert.Equal(server.SpanId, db.ParentSpanId);
         Assert.Equal(info.SpanId, db.SpanId.ToHexString());
         Assert.Equal("INSERT INTO orders", db.DisplayName);
     }
 
-    internal static Activity ServerSpan(string traceId) =>
-        Assert.Single(SpanCollector.ForTrace(traceId), s => (string?)s.GetTagItem(SpanTags.Op) == "http.server");
+    /// <summary>The request's server span, once it has stopped (after the response went out).</summary>
+    internal static Task<Activity> ServerSpanAsync(string traceId) => SpanCollector.WaitForSpanAsync(traceId, "http.server");
 }

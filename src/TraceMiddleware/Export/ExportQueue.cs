@@ -20,6 +20,7 @@ internal sealed class ExportQueue
     private readonly SemaphoreSlim _gathered = new(0);
     private int _waitingForBatch;
     private int _batchThreshold = int.MaxValue;
+    private long _offered;
     private long _dropped;
     private long _droppedWhileFull;
     private long _droppedAfterCompletion;
@@ -47,6 +48,9 @@ internal sealed class ExportQueue
     /// <summary>Transactions waiting for the sender.</summary>
     public int Count => _channel.Reader.Count;
 
+    /// <summary>Transactions offered to the queue, queued or dropped (since it was created).</summary>
+    public long OfferedCount => Interlocked.Read(ref _offered);
+
     /// <summary>Transactions dropped because the queue was full (since it was created).</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
@@ -59,6 +63,7 @@ internal sealed class ExportQueue
     /// <returns><see langword="false"/> when it was dropped (queue full, or closed by shutdown).</returns>
     public bool TryEnqueue(SentryTransaction transaction)
     {
+        Interlocked.Increment(ref _offered);
         if (_channel.Writer.TryWrite(transaction))
         {
             if (Volatile.Read(ref _waitingForBatch) != 0 && _channel.Reader.Count >= Volatile.Read(ref _batchThreshold))

@@ -35,6 +35,20 @@ public class Program
             return Results.Text(body, "application/json");
         });
 
+        // Calls each of ?url= (one or more) twice, with a factory client and with a plain new HttpClient().
+        app.MapGet("/call-each", async (string[] url, IHttpClientFactory factory) =>
+        {
+            using var plain = new HttpClient();
+            var client = factory.CreateClient("downstream");
+            foreach (var u in url)
+            {
+                (await client.GetAsync(u)).Dispose();
+                (await plain.GetAsync(u)).Dispose();
+            }
+
+            return Results.Ok();
+        });
+
         // Two calls in a row from the same request: each must carry this request's trace.
         app.MapGet("/fanout", async (string url, IHttpClientFactory factory) =>
         {

@@ -20,6 +20,8 @@ public sealed class ConsoleExporterTests
         var factory = ExportHosts.Minimal(settings, logs: logs, environment: environment);
         var traceId = await ExportHosts.GetSampledAsync(factory.CreateClient(), "/manual");
         var consoleExporters = factory.Pipeline().Exporters.Count(e => e.Exporter is ConsoleTraceExporter);
+        await SpanCollector.WaitForRequestAsync(traceId);
+        await Eventually.TrueAsync(() => factory.Pipeline().Exporters.Count == 0 || factory.Pipeline().Queue.OfferedCount == 1, "the transaction offered to the queue");
 
         // Shutdown flushes the queue: after it, everything the exporters will log is logged.
         await factory.DisposeAsync();

@@ -78,7 +78,8 @@ public sealed class ExportTests
         await using var factory = ExportHosts.Minimal(new(), s => s.AddInMemoryTraceExporter());
         var exporter = factory.Services.GetRequiredService<InMemoryTraceExporter>();
 
-        await ExportHosts.GetSampledAsync(factory.CreateClient(), "/manual");
+        var traceId = await ExportHosts.GetSampledAsync(factory.CreateClient(), "/manual");
+        await SpanCollector.WaitForRequestAsync(traceId);
         await factory.DisposeAsync();
 
         Assert.Empty(exporter.Transactions);
@@ -104,6 +105,7 @@ public sealed class ExportTests
         await using var factory = ExportHosts.Minimal(Sampled, s => s.AddTraceExporter(exporter).AddTraceExporter(exporter));
 
         await ExportHosts.GetSampledAsync(factory.CreateClient(), "/manual");
+        await exporter.WaitForTransactionCountAsync(1);
         await factory.DisposeAsync();
 
         Assert.Single(exporter.Transactions);
@@ -125,11 +127,14 @@ public sealed class ExportTests
             traces.Add(await ExportHosts.GetSampledAsync(client, "/manual"));
         }
 
+        // A request's transaction is queued as its server span stops, just after the response.
+        await Eventually.TrueAsync(() => factory.Pipeline().Queue.Count >= 4, "the transactions behind the held one queued");
         var queuedAtShutdown = factory.Pipeline().Queue.Count;
         await factory.DisposeAsync();
 
         Assert.True(queuedAtShutdown >= 4, $"{queuedAtShutdown} were queued when shutdown began");
-        Assert.Equal(traces, exporter.Transactions.Select(t => t.Root.TraceId.ToHexString()));
+        // Each request's transaction is queued as its span stops, after its response: not necessarily in request order.
+        Assert.Equal(traces.Order(StringComparer.Ordinal), exporter.Transactions.Select(t => t.Root.TraceId.ToHexString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -146,6 +151,7 @@ public sealed class ExportTests
         await exporter.Entered.Task.WaitAsync(Wait);
         await ExportHosts.GetSampledAsync(client, "/manual");
         await ExportHosts.GetSampledAsync(client, "/manual");
+        await Eventually.TrueAsync(() => factory.Pipeline().Queue.Count == 2, "two transactions queued behind the held one");
 
         await factory.DisposeAsync();
 
@@ -174,14 +180,15 @@ public sealed class ExportTests
         }
 
         var pipeline = factory.Pipeline();
+        await Eventually.TrueAsync(() => pipeline.Queue.DroppedCount == 17 && logs.Count(2001) > 0, "17 transactions dropped at the full queue, and that logged");
         Assert.Equal(2, pipeline.Queue.Count);
-        Assert.Equal(17, pipeline.Queue.DroppedCount);
         Assert.Contains("full (2 transactions)", Assert.Single(logs.WithEventId(2001)).Message, StringComparison.Ordinal);
 
         exporter.Release();
         await exporter.WaitForTransactionCountAsync(3);
         await ExportHosts.GetSampledAsync(client, "/manual");
         await exporter.WaitForTransactionCountAsync(4);
+        await Eventually.TrueAsync(() => logs.Count(2002) > 0, "the queue's recovery logged");
 
         Assert.Contains("17 transactions were dropped", Assert.Single(logs.WithEventId(2002)).Message, StringComparison.Ordinal);
         Assert.Single(logs.WithEventId(2001));

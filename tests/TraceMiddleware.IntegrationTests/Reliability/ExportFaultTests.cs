@@ -59,6 +59,8 @@ public sealed class ExportFaultTests(ITestOutputHelper output)
             InterlockedMax.Update(ref peakQueue, queue.Count);
         });
 
+        // A request's transaction reaches the queue as its server span stops, just after its response.
+        await Eventually.TrueAsync(() => queue.OfferedCount == requests, "every request's transaction offered to the queue");
         var stopwatch = Stopwatch.StartNew();
         await factory.DisposeAsync();
         stopwatch.Stop();

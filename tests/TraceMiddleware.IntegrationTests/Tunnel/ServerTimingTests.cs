@@ -36,7 +36,7 @@ public sealed partial class ServerTimingTests
         var timing = Parse(response);
         Assert.Equal(Meta(html, "sentry-trace"), timing["sentry-trace"]);
         Assert.Equal(Meta(html, "baggage"), timing["baggage"]);
-        Assert.Equal($"{_traceId}-{ServerSpanTests.ServerSpan(_traceId).SpanId.ToHexString()}-1", timing["sentry-trace"]);
+        Assert.Equal($"{_traceId}-{(await ServerSpanTests.ServerSpanAsync(_traceId)).SpanId.ToHexString()}-1", timing["sentry-trace"]);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using TraceMiddleware.Export;
 using TraceMiddleware.IntegrationTests.Infrastructure;
 using TraceMiddleware.Testing;
 
@@ -26,7 +28,7 @@ public sealed class DsnEndToEndTests
         request.Headers.Add("baggage", $"sentry-trace_id={traceId},sentry-public_key=caller,sentry-sample_rand=0.5,sentry-environment=prod");
 
         (await factory.CreateClient().SendAsync(request)).EnsureSuccessStatusCode();
-        var envelope = await WaitForAsync(receiver, traceId);
+        var envelope = await receiver.WaitForTransactionAsync(traceId);
 
         // The exporter's own request carries no trace header and authenticates with the DSN's key.
         Assert.Null(envelope["sentry-trace"]);
@@ -76,26 +78,10 @@ public sealed class DsnEndToEndTests
             (await client.GetAsync($"/api/orders/{i}")).EnsureSuccessStatusCode();
         }
 
+        var queue = factory.Services.GetRequiredService<TraceExportService>().Pipeline!.Queue;
+        await Eventually.TrueAsync(() => queue.OfferedCount == requests, "every request's transaction offered to the queue");
         await factory.DisposeAsync();
 
         Assert.Equal(requests, receiver.Received.Count(e => e.Transaction == "GET /api/orders/{id}"));
-    }
-
-    private static async Task<ReceivedEnvelope> WaitForAsync(SentryReceiver receiver, string traceId)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            foreach (var envelope in receiver.Received)
-            {
-                if (envelope.Payload.GetProperty("contexts").GetProperty("trace").GetProperty("trace_id").GetString() == traceId)
-                {
-                    return envelope;
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"no transaction of trace {traceId} arrived; received: {string.Join(", ", receiver.Received.Select(e => e.Transaction))}");
     }
 }
