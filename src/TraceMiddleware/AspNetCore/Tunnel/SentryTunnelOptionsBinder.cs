@@ -1,8 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export.Sentry;
 
-namespace TraceMiddleware.DependencyInjection;
+namespace TraceMiddleware.AspNetCore.Tunnel;
 
 /// <summary>
 /// Binds <see cref="SentryTunnelOptions"/> by hand (as <see cref="TracingOptionsBinder"/> does, for the same
