@@ -40,6 +40,20 @@ internal static class SentryTunnelResponse
         return response.WriteAsync(reason, context.RequestAborted);
     }
 
+    /// <summary>
+    /// Ends an HTTP/1.x connection after this answer, for a request whose body is left unread: the server
+    /// still takes in what the client sends on for a few seconds, so that the answer is not lost to a reset,
+    /// then closes. (HTTP/2 and HTTP/3 end the stream instead and forbid the header.)
+    /// </summary>
+    public static void CloseConnection(HttpContext context)
+    {
+        var protocol = context.Request.Protocol;
+        if (HttpProtocol.IsHttp11(protocol) || HttpProtocol.IsHttp10(protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+    }
+
     private static void CopyHeader(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to, string name)
     {
         if (from.NonValidated.TryGetValues(name, out var values))
