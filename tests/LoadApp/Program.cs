@@ -3,7 +3,8 @@ using LoadApp;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 
-// The app build/bench.sh puts under wrk: one route, in one of five modes (first argument, or LOADAPP_MODE).
+// The app build/bench.sh puts under wrk (and build/stress.sh under slow clients): one route, in one of six modes
+// (first argument, or LOADAPP_MODE).
 //   bare   nothing but the route
 //   ours   AddTracing, every request sampled (the caller sends -1), exported to the Sentry-like sink at
 //          LOADAPP_SINK (host:port; nothing listening there is the "receiver down" case); TracesSampleRate is
@@ -12,6 +13,9 @@ using OpenTelemetry.Trace;
 //          otel line does with its spans): the request path and the collection of spans, without sending
 //   otel   OpenTelemetry SDK: TracerProvider recording ASP.NET Core's own activity, AlwaysOn, batch
 //          processor, an exporter that discards
+//   tunnel AddTracing (propagation only) and MapSentryTunnel("/monitoring") forwarding to the sink at LOADAPP_SINK;
+//          Tracing:Tunnel settings come from the environment (Tracing__Tunnel__MaxBodySize, ...): the app
+//          build/stress.sh holds slow connections against
 //   sink   the Sentry-like receiver: accepts envelopes and discards them, answering LOADAPP_SINK_STATUS
 //          (200, or 429 with Retry-After: 1); GET /count says how many it has received
 // Other arguments go to the host (for example --urls http://127.0.0.1:5301).
@@ -34,6 +38,13 @@ switch (mode)
         var rate = double.TryParse(Environment.GetEnvironmentVariable("LOADAPP_SAMPLE_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var r) ? r : 1.0;
         AddOurs(builder.Services, $"http://loadkey@{sink}/1", rate);
         break;
+    case "tunnel":
+        builder.Services.AddTracing(o =>
+        {
+            o.Dsn = $"http://loadkey@{Environment.GetEnvironmentVariable("LOADAPP_SINK") ?? "127.0.0.1:5399"}/1";
+            o.ConsoleExporter = false;
+        });
+        break;
     case "ours-discard":
         AddOurs(builder.Services, dsn: null, rate: 1.0);
         builder.Services.AddTraceExporter(new DiscardingTraceExporter());
@@ -46,7 +57,7 @@ switch (mode)
             .Build();
         break;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}': use bare, ours, ours-discard, otel or sink.");
+        Console.Error.WriteLine($"Unknown mode '{mode}': use bare, ours, ours-discard, otel, tunnel or sink.");
         return 2;
 }
 
@@ -76,6 +87,10 @@ if (mode == "sink")
 else
 {
     app.MapGet("/orders/{id}", static (string id) => "order " + id);
+    if (mode == "tunnel")
+    {
+        app.MapSentryTunnel("/monitoring");
+    }
 }
 
 app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"ready: {mode}, process {Environment.ProcessId}, activity listeners on Microsoft.AspNetCore: {HasListeners("Microsoft.AspNetCore")}, on TraceMiddleware: {HasListeners("TraceMiddleware")}"));

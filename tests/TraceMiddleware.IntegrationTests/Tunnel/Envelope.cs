@@ -20,6 +20,19 @@ public static class Envelope
 
     public static byte[] Bytes(string dsn) => Encoding.UTF8.GetBytes(Text(dsn));
 
+    /// <summary>An envelope for <paramref name="dsn"/> padded with an attachment of x's to exactly <paramref name="size"/> bytes.</summary>
+    public static byte[] Padded(string dsn, int size)
+    {
+        var head = Text(dsn) + "\n{\"type\":\"attachment\"}\n";
+        var body = Encoding.UTF8.GetBytes(head + new string('x', size - Encoding.UTF8.GetByteCount(head)));
+        if (body.Length != size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), "too small for the envelope's head");
+        }
+
+        return body;
+    }
+
     public static byte[] Gzip(byte[] data)
     {
         using var output = new MemoryStream();

@@ -261,7 +261,7 @@ public sealed class SentryTunnelTests
     {
         await using var sentry = await FakeSentry.StartAsync();
         await using var app = await TunnelApp.StartAsync(new() { ["Tracing:Dsn"] = sentry.Dsn(), ["Tracing:Tunnel:MaxBodySize"] = "1024" });
-        var body = Padded(sentry.Dsn(), 1025);
+        var body = Envelope.Padded(sentry.Dsn(), 1025);
 
         using var response = await app.PostAsync(body, chunked: chunked);
 
@@ -276,7 +276,7 @@ public sealed class SentryTunnelTests
     {
         await using var sentry = await FakeSentry.StartAsync();
         await using var app = await TunnelApp.StartAsync(new() { ["Tracing:Dsn"] = sentry.Dsn(), ["Tracing:Tunnel:MaxBodySize"] = "1024" });
-        var body = Padded(sentry.Dsn(), 1024);
+        var body = Envelope.Padded(sentry.Dsn(), 1024);
 
         using var response = await app.PostAsync(body, chunked: chunked);
 
@@ -292,7 +292,7 @@ public sealed class SentryTunnelTests
         await using var sentry = await FakeSentry.StartAsync();
         await using var app = await TunnelApp.StartAsync(new() { ["Tracing:Dsn"] = sentry.Dsn() }, serverBodyLimit: 512);
 
-        using var response = await app.PostAsync(Padded(sentry.Dsn(), 1000), chunked: chunked);
+        using var response = await app.PostAsync(Envelope.Padded(sentry.Dsn(), 1000), chunked: chunked);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("the body is larger than the server allows", await response.Content.ReadAsStringAsync());
@@ -305,8 +305,8 @@ public sealed class SentryTunnelTests
         await using var sentry = await FakeSentry.StartAsync();
         await using var app = await TunnelApp.StartAsync(new() { ["Tracing:Dsn"] = sentry.Dsn() });
 
-        using var over = await app.PostAsync(Padded(sentry.Dsn(), (1024 * 1024) + 1));
-        using var at = await app.PostAsync(Padded(sentry.Dsn(), 1024 * 1024));
+        using var over = await app.PostAsync(Envelope.Padded(sentry.Dsn(), (1024 * 1024) + 1));
+        using var at = await app.PostAsync(Envelope.Padded(sentry.Dsn(), 1024 * 1024));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
         Assert.Equal(HttpStatusCode.OK, at.StatusCode);
@@ -433,6 +433,12 @@ public sealed class SentryTunnelTests
     [InlineData("Tracing:Tunnel:MaxBodySize", "0", "Tracing:Tunnel:MaxBodySize: 0 is outside [1, 104857600] bytes")]
     [InlineData("Tracing:Tunnel:Timeout", "soon", "Tracing:Tunnel:Timeout: 'soon' is not a time span")]
     [InlineData("Tracing:Tunnel:Timeout", "00:10:00", "Tracing:Tunnel:Timeout: 00:10:00 is outside (0, 00:05:00]")]
+    [InlineData("Tracing:Tunnel:RequestBodyTimeout", "soon", "Tracing:Tunnel:RequestBodyTimeout: 'soon' is not a time span")]
+    [InlineData("Tracing:Tunnel:RequestBodyTimeout", "00:00:00", "Tracing:Tunnel:RequestBodyTimeout: 00:00:00 is outside (0, 00:05:00]")]
+    [InlineData("Tracing:Tunnel:RequestBodyTimeout", "00:10:00", "Tracing:Tunnel:RequestBodyTimeout: 00:10:00 is outside (0, 00:05:00]")]
+    [InlineData("Tracing:Tunnel:MaxBufferedBytes", "lots", "Tracing:Tunnel:MaxBufferedBytes: 'lots' is not a whole number of bytes")]
+    [InlineData("Tracing:Tunnel:MaxBufferedBytes", "1048575", "Tracing:Tunnel:MaxBufferedBytes: 1048575 is less than MaxBodySize (1048576)")]
+    [InlineData("Tracing:Tunnel:MaxBufferedBytes", "0", "Tracing:Tunnel:MaxBufferedBytes: 0 is less than MaxBodySize (1048576)")]
     public async Task BadTunnelSetting_StopsStartUp_NamingTheKey(string key, string value, string message)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TunnelApp.StartAsync(new() { [key] = value }));
@@ -457,16 +463,6 @@ public sealed class SentryTunnelTests
         var error = Assert.Throws<InvalidOperationException>(() => app.MapSentryTunnel("/monitoring"));
 
         Assert.Contains("builder.Services.AddTracing()", error.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>An envelope for <paramref name="dsn"/> padded with a JSON string to exactly <paramref name="size"/> bytes.</summary>
-    private static byte[] Padded(string dsn, int size)
-    {
-        var head = Envelope.Text(dsn) + "\n{\"type\":\"attachment\"}\n";
-        var padding = size - Encoding.UTF8.GetByteCount(head);
-        var body = Encoding.UTF8.GetBytes(head + new string('x', padding));
-        Assert.Equal(size, body.Length);
-        return body;
     }
 
     private static int FreePort()

@@ -25,4 +25,7 @@ internal static partial class SentryTunnelLog
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Sentry tunnel {Pattern} forwards to no DSN: every envelope is refused with 400. Set {Section}:Dsn or {Section}:Tunnel:AllowedDsns.")]
     public static partial void NothingAllowed(ILogger logger, string pattern, string section);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Sentry tunnel {Path}: requests in progress hold {Held} of the {Max} body bytes allowed ({Key}); {Refused} request(s) refused with 503 since the last such warning. Further refusals within a minute are logged at debug level (event 4001).")]
+    public static partial void Full(ILogger logger, string path, long held, long max, string key, long refused);
 }

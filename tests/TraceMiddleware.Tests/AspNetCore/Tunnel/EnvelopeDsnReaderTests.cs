@@ -1,12 +1,10 @@
 using System.IO.Compression;
-using System.Net;
 using System.Text;
-using Microsoft.Extensions.Primitives;
 using TraceMiddleware.AspNetCore.Tunnel;
 
 namespace TraceMiddleware.Tests.AspNetCore.Tunnel;
 
-public class SentryTunnelTests
+public class EnvelopeDsnReaderTests
 {
     private const string Dsn = "https://publickey@o1.ingest.sentry.io/42";
     private const string Header = "{\"event_id\":\"9ec79c33ec9942ab8353589fcb2e04dc\",\"dsn\":\"" + Dsn + "\"}";
@@ -24,7 +22,7 @@ public class SentryTunnelTests
     {
         var body = Encode(Encoding.UTF8.GetBytes(Envelope), encoding);
 
-        var ok = SentryTunnel.TryReadDsn(body, encoding, out var dsn, out var reason);
+        var ok = EnvelopeDsnReader.TryReadDsn(body, encoding, out var dsn, out var reason);
 
         Assert.True(ok, reason);
         Assert.Equal(Dsn, dsn);
@@ -35,7 +33,7 @@ public class SentryTunnelTests
     [InlineData("gzip")]
     public void TryReadDsn_HeaderOnlyEnvelope_WithoutNewline_IsRead(string? encoding)
     {
-        var ok = SentryTunnel.TryReadDsn(Encode(Encoding.UTF8.GetBytes(Header), encoding), encoding, out var dsn, out _);
+        var ok = EnvelopeDsnReader.TryReadDsn(Encode(Encoding.UTF8.GetBytes(Header), encoding), encoding, out var dsn, out _);
 
         Assert.True(ok);
         Assert.Equal(Dsn, dsn);
@@ -50,10 +48,10 @@ public class SentryTunnelTests
         var past = Encode(HeaderLine(SentryEnvelopeHeader.MaxLength + 1, "\n{}"), encoding);
         var pastNoNewline = Encode(HeaderLine(SentryEnvelopeHeader.MaxLength + 1, string.Empty), encoding);
 
-        Assert.True(SentryTunnel.TryReadDsn(atLimit, encoding, out _, out var reason), reason);
-        Assert.False(SentryTunnel.TryReadDsn(past, encoding, out _, out reason));
+        Assert.True(EnvelopeDsnReader.TryReadDsn(atLimit, encoding, out _, out var reason), reason);
+        Assert.False(EnvelopeDsnReader.TryReadDsn(past, encoding, out _, out reason));
         Assert.Equal($"the envelope header is longer than {SentryEnvelopeHeader.MaxLength} bytes", reason);
-        Assert.False(SentryTunnel.TryReadDsn(pastNoNewline, encoding, out _, out _));
+        Assert.False(EnvelopeDsnReader.TryReadDsn(pastNoNewline, encoding, out _, out _));
     }
 
     [Fact]
@@ -71,7 +69,7 @@ public class SentryTunnelTests
             }
         }
 
-        var ok = SentryTunnel.TryReadDsn(compressed.ToArray(), "gzip", out var dsn, out _);
+        var ok = EnvelopeDsnReader.TryReadDsn(compressed.ToArray(), "gzip", out var dsn, out _);
 
         Assert.True(ok);
         Assert.Equal(Dsn, dsn);
@@ -83,7 +81,7 @@ public class SentryTunnelTests
     [InlineData("br", "the body is not valid br")]
     public void TryReadDsn_BodyThatIsNotWhatItsEncodingSays_IsRefused(string encoding, string expected)
     {
-        var ok = SentryTunnel.TryReadDsn(Encoding.UTF8.GetBytes(Envelope), encoding, out var dsn, out var reason);
+        var ok = EnvelopeDsnReader.TryReadDsn(Encoding.UTF8.GetBytes(Envelope), encoding, out var dsn, out var reason);
 
         Assert.False(ok);
         Assert.Null(dsn);
@@ -122,7 +120,7 @@ public class SentryTunnelTests
                 }
             }
 
-            var ok = SentryTunnel.TryReadDsn(body, encodings[which], out var dsn, out var reason);
+            var ok = EnvelopeDsnReader.TryReadDsn(body, encodings[which], out var dsn, out var reason);
 
             if (ok)
             {
@@ -146,34 +144,7 @@ public class SentryTunnelTests
     [InlineData("compress")]
     public void TryReadDsn_UnsupportedEncoding_IsRefused(string encoding)
     {
-        Assert.False(SentryTunnel.TryReadDsn(Encoding.UTF8.GetBytes(Envelope), encoding, out _, out _));
-    }
-
-    [Theory]
-    [InlineData(new string[0], "127.0.0.1", "127.0.0.1")]
-    [InlineData(new[] { "203.0.113.7" }, "127.0.0.1", "203.0.113.7, 127.0.0.1")]
-    [InlineData(new[] { "203.0.113.7, 198.51.100.1" }, "127.0.0.1", "203.0.113.7, 198.51.100.1, 127.0.0.1")]
-    [InlineData(new[] { "203.0.113.7", "198.51.100.1" }, "127.0.0.1", "203.0.113.7, 198.51.100.1, 127.0.0.1")]
-    [InlineData(new string[0], "::ffff:192.0.2.1", "192.0.2.1")]
-    [InlineData(new string[0], "2001:db8::1", "2001:db8::1")]
-    [InlineData(new[] { "203.0.113.7" }, null, "203.0.113.7")]
-    [InlineData(new string[0], null, "")]
-    [InlineData(new[] { "203.0.113.7\u00e9" }, "127.0.0.1", "127.0.0.1")]
-    public void ForwardedFor_AppendsTheClientAddress(string[] existing, string? client, string expected)
-    {
-        var value = SentryTunnel.ForwardedFor(new StringValues(existing), client is null ? null : IPAddress.Parse(client));
-
-        Assert.Equal(expected, value);
-    }
-
-    [Fact]
-    public void CreateHandler_HasNoPropagator_AndFollowsNoRedirect()
-    {
-        using var handler = TraceMiddleware.Http.UntracedHttpHandler.Create();
-
-        Assert.Null(handler.ActivityHeadersPropagator);
-        Assert.False(handler.AllowAutoRedirect);
-        Assert.False(handler.UseCookies);
+        Assert.False(EnvelopeDsnReader.TryReadDsn(Encoding.UTF8.GetBytes(Envelope), encoding, out _, out _));
     }
 
     private static byte[] HeaderLine(int length, string rest)

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export.Sentry;
 
-namespace TraceMiddleware.DependencyInjection;
+namespace TraceMiddleware.AspNetCore.Tunnel;
 
 /// <summary>
 /// Binds <see cref="SentryTunnelOptions"/> by hand (as <see cref="TracingOptionsBinder"/> does, for the same
@@ -44,16 +45,26 @@ internal static class SentryTunnelOptionsBinder
             }
         }
 
-        if (section[nameof(SentryTunnelOptions.Timeout)] is { Length: > 0 } timeout)
+        if (section[nameof(SentryTunnelOptions.MaxBufferedBytes)] is { Length: > 0 } buffered)
         {
-            if (TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out var value))
+            if (long.TryParse(buffered, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes))
             {
-                options.Timeout = value;
+                options.MaxBufferedBytes = bytes;
             }
             else
             {
-                errors.Add($"{prefix}{nameof(SentryTunnelOptions.Timeout)}: '{timeout}' is not a time span; for example 00:00:10 for ten seconds.");
+                errors.Add($"{prefix}{nameof(SentryTunnelOptions.MaxBufferedBytes)}: '{buffered}' is not a whole number of bytes; for example 16777216 for 16 MiB.");
             }
+        }
+
+        if (TryBindTimeSpan(section, nameof(SentryTunnelOptions.Timeout), prefix, errors) is { } timeout)
+        {
+            options.Timeout = timeout;
+        }
+
+        if (TryBindTimeSpan(section, nameof(SentryTunnelOptions.RequestBodyTimeout), prefix, errors) is { } bodyTimeout)
+        {
+            options.RequestBodyTimeout = bodyTimeout;
         }
     }
 
@@ -88,11 +99,39 @@ internal static class SentryTunnelOptionsBinder
             errors.Add($"{p}{nameof(SentryTunnelOptions.MaxBodySize)}: {options.MaxBodySize.ToString(CultureInfo.InvariantCulture)} is outside [1, {SentryTunnelOptions.MaxBodySizeLimit.ToString(CultureInfo.InvariantCulture)}] bytes; the default is 1048576 (1 MiB).");
         }
 
-        if (options.Timeout <= TimeSpan.Zero || options.Timeout > SentryTunnelOptions.MaxTimeout)
+        // Compared with a valid MaxBodySize only: an invalid one has its own error above.
+        var largestBody = options.MaxBodySize is > 0 and <= SentryTunnelOptions.MaxBodySizeLimit ? options.MaxBodySize : 1;
+        if (options.MaxBufferedBytes < largestBody)
         {
-            errors.Add($"{p}{nameof(SentryTunnelOptions.Timeout)}: {options.Timeout.ToString("c", CultureInfo.InvariantCulture)} is outside (0, 00:05:00]; the default is 00:00:10.");
+            errors.Add($"{p}{nameof(SentryTunnelOptions.MaxBufferedBytes)}: {options.MaxBufferedBytes.ToString(CultureInfo.InvariantCulture)} is less than {nameof(SentryTunnelOptions.MaxBodySize)} ({options.MaxBodySize.ToString(CultureInfo.InvariantCulture)}), so an envelope of the largest size could never be taken; the default is 16777216 (16 MiB).");
         }
 
+        ValidateTimeSpan(options.Timeout, nameof(SentryTunnelOptions.Timeout), p, errors);
+        ValidateTimeSpan(options.RequestBodyTimeout, nameof(SentryTunnelOptions.RequestBodyTimeout), p, errors);
         return errors;
+    }
+
+    private static TimeSpan? TryBindTimeSpan(IConfiguration section, string key, string prefix, List<string> errors)
+    {
+        if (section[key] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{prefix}{key}: '{text}' is not a time span; for example 00:00:10 for ten seconds.");
+        return null;
+    }
+
+    private static void ValidateTimeSpan(TimeSpan value, string key, string prefix, List<string> errors)
+    {
+        if (value <= TimeSpan.Zero || value > SentryTunnelOptions.MaxTimeout)
+        {
+            errors.Add($"{prefix}{key}: {value.ToString("c", CultureInfo.InvariantCulture)} is outside (0, 00:05:00]; the default is 00:00:10.");
+        }
     }
 }

@@ -13,7 +13,10 @@ public sealed class SentryTunnelOptions
     /// <summary>The largest <see cref="MaxBodySize"/> accepted: 100 MiB, Sentry's own limit for an envelope.</summary>
     public const long MaxBodySizeLimit = 100 * 1024 * 1024;
 
-    /// <summary>The longest <see cref="Timeout"/> accepted: 5 minutes.</summary>
+    /// <summary>The default <see cref="MaxBufferedBytes"/>: 16 MiB.</summary>
+    public const long DefaultMaxBufferedBytes = 16 * 1024 * 1024;
+
+    /// <summary>The longest <see cref="Timeout"/> and <see cref="RequestBodyTimeout"/> accepted: 5 minutes.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -29,6 +32,21 @@ public sealed class SentryTunnelOptions
 
     /// <summary>How long to wait for Sentry to answer; past it the browser gets 504. Default 10 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a request's whole body may take to arrive, from the moment the tunnel starts reading it; past
+    /// it the browser gets 408, the body read so far is let go and the connection is closed. Default 10 seconds.
+    /// </summary>
+    public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The most request-body bytes all requests to the tunnel may hold at once, each counted by its
+    /// <c>Content-Length</c> (<see cref="MaxBodySize"/> for a body sent without one) from before its body is
+    /// read until it is forwarded. A request that does not fit gets 503 with <c>Retry-After</c>, unread. At
+    /// least <see cref="MaxBodySize"/>. Default 16 MiB: sixteen bodies of the default largest size, or
+    /// thousands of ordinary browser envelopes of a few kilobytes.
+    /// </summary>
+    public long MaxBufferedBytes { get; set; } = DefaultMaxBufferedBytes;
 
     internal List<string> ConfigurationErrors { get; } = [];
 }

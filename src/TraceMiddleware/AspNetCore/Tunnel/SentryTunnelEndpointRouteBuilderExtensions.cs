@@ -84,7 +84,7 @@ public static class SentryTunnelEndpointRouteBuilderExtensions
             SentryTunnelLog.NothingAllowed(runtime.Logger, pattern, registration.SectionPath);
         }
 
-        var tunnel = new SentryTunnel(new SentryTunnelAllowList(allowed), options.MaxBodySize, options.Timeout, runtime.Logger);
+        var tunnel = new SentryTunnel(new SentryTunnelAllowList(allowed), options, sectionPath, runtime.Logger);
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(tunnel.Dispose);
 
         // The tracing middleware usually runs before routing: it knows tunnel requests by their path.
