@@ -108,32 +108,32 @@ public sealed class TracingOptions
 
     /// <summary>
     /// How many finished transactions may wait for the exporters. When the queue is full, new ones are
-    /// dropped and counted (a request never waits). At least 1; default <see cref="DefaultExportQueueCapacity"/>.
+    /// dropped and counted (a request never waits). At least 1; default 1000.
     /// </summary>
     public int ExportQueueCapacity { get; set; } = DefaultExportQueueCapacity;
 
-    /// <summary>The most transactions handed to the exporters in one batch. At least 1; default <see cref="DefaultExportBatchSize"/>.</summary>
+    /// <summary>The most transactions handed to the exporters in one batch. At least 1; default 100.</summary>
     public int ExportBatchSize { get; set; } = DefaultExportBatchSize;
 
     /// <summary>
     /// How long host shutdown waits for the queued transactions to be exported before the exporters are
-    /// cancelled. Longer than zero and at most <see cref="MaxShutdownTimeoutSeconds"/> seconds; default
-    /// <see cref="DefaultShutdownTimeoutSeconds"/> seconds. In configuration a time span, <c>"00:00:03"</c>
+    /// cancelled. Longer than zero and at most 3600 seconds (one hour); default
+    /// 3 seconds. In configuration a time span, <c>"00:00:03"</c>
     /// (a bare number is refused: .NET would read <c>3</c> as three days).
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(DefaultShutdownTimeoutSeconds);
 
     /// <summary>The default of <see cref="ExportQueueCapacity"/>.</summary>
-    public const int DefaultExportQueueCapacity = 1000;
+    internal const int DefaultExportQueueCapacity = 1000;
 
     /// <summary>The default of <see cref="ExportBatchSize"/>.</summary>
-    public const int DefaultExportBatchSize = 100;
+    internal const int DefaultExportBatchSize = 100;
 
     /// <summary>The default of <see cref="ShutdownTimeout"/>, in seconds.</summary>
-    public const int DefaultShutdownTimeoutSeconds = 3;
+    internal const int DefaultShutdownTimeoutSeconds = 3;
 
     /// <summary>The longest <see cref="ShutdownTimeout"/> accepted, in seconds (one hour).</summary>
-    public const int MaxShutdownTimeoutSeconds = 3600;
+    internal const int MaxShutdownTimeoutSeconds = 3600;
 
     /// <summary>
     /// Add <c>Server-Timing: sentry-trace;desc="…", baggage;desc="…"</c> to every traced response, for the

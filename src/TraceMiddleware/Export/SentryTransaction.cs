@@ -18,7 +18,7 @@ public sealed class SentryTransaction
     /// <param name="release">The release of this service, or <see langword="null"/>.</param>
     /// <param name="environment">The environment of this service.</param>
     /// <param name="reportParentSpanId">Whether the root's parent span id is real and is to be reported.</param>
-    public SentryTransaction(
+    internal SentryTransaction(
         Activity root,
         IReadOnlyList<Activity> spans,
         int droppedSpanCount,

@@ -14,7 +14,7 @@ namespace TraceMiddleware.Propagation;
 /// first occurrence. That is what JS produces, since it parses baggage into a plain object
 /// (<c>acc[key] = value</c>), and it keeps a Sentry peer and this library agreeing on the DSC.
 /// </remarks>
-public sealed class Baggage : IReadOnlyList<BaggageMember>
+internal sealed class Baggage : IReadOnlyList<BaggageMember>
 {
     /// <summary>The W3C limit on members in one serialised header.</summary>
     public const int MaxMembers = 180;

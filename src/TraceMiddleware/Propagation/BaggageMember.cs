@@ -5,7 +5,7 @@ namespace TraceMiddleware.Propagation;
 /// As in Sentry's JS SDKs, <c>;properties</c> after the value are not split off: <c>k=v;p=1</c> is the
 /// member <c>k</c> with the value <c>v;p=1</c>.
 /// </remarks>
-public readonly struct BaggageMember : IEquatable<BaggageMember>
+internal readonly struct BaggageMember : IEquatable<BaggageMember>
 {
     /// <summary>Creates a member from a decoded key and value.</summary>
     /// <param name="key">The decoded key, for example <c>sentry-release</c>.</param>

@@ -27,7 +27,7 @@ namespace TraceMiddleware.Propagation;
 /// }
 /// </code>
 /// </remarks>
-public ref struct BaggageReader
+internal ref struct BaggageReader
 {
     private readonly ReadOnlySpan<char> _header;
     private readonly int _maxMembers;

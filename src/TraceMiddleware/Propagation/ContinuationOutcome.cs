@@ -1,7 +1,7 @@
 namespace TraceMiddleware.Propagation;
 
 /// <summary>How an incoming request's trace headers were used; logged at debug level per request.</summary>
-public enum ContinuationOutcome
+internal enum ContinuationOutcome
 {
     /// <summary>No trace header arrived: a new trace started here.</summary>
     NoHeaders,

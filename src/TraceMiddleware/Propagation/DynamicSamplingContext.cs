@@ -39,7 +39,7 @@ public sealed class DynamicSamplingContext
     }
 
     /// <summary>A DSC with no entries: a continued trace that arrived without <c>sentry-</c> baggage sends none on.</summary>
-    public static DynamicSamplingContext Empty { get; } = new([]);
+    internal static DynamicSamplingContext Empty { get; } = new([]);
 
     /// <summary>The entries in order, keys without the <c>sentry-</c> prefix (for example <c>trace_id</c>).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Entries => _entriesView ??= new ReadOnlyCollection<KeyValuePair<string, string>>(EntryArray);
@@ -71,34 +71,34 @@ public sealed class DynamicSamplingContext
     }
 
     /// <summary><c>trace_id</c>: the trace the DSC was created for.</summary>
-    public string? TraceId => this["trace_id"];
+    internal string? TraceId => this["trace_id"];
 
     /// <summary><c>public_key</c>: the DSN public key of the head service.</summary>
-    public string? PublicKey => this["public_key"];
+    internal string? PublicKey => this["public_key"];
 
     /// <summary><c>release</c> of the head service.</summary>
-    public string? Release => this["release"];
+    internal string? Release => this["release"];
 
     /// <summary><c>environment</c> of the head service.</summary>
-    public string? Environment => this["environment"];
+    internal string? Environment => this["environment"];
 
     /// <summary><c>transaction</c>: the head's root span name.</summary>
-    public string? Transaction => this["transaction"];
+    internal string? Transaction => this["transaction"];
 
     /// <summary><c>sample_rate</c> the head applied, as text.</summary>
-    public string? SampleRate => this["sample_rate"];
+    internal string? SampleRate => this["sample_rate"];
 
     /// <summary><c>sampled</c>: <c>true</c> or <c>false</c>.</summary>
-    public string? Sampled => this["sampled"];
+    internal string? Sampled => this["sampled"];
 
     /// <summary><c>sample_rand</c>: the trace's random number in [0, 1), as text.</summary>
-    public string? SampleRand => this["sample_rand"];
+    internal string? SampleRand => this["sample_rand"];
 
     /// <summary><c>org_id</c> of the head's Sentry organisation.</summary>
-    public string? OrgId => this["org_id"];
+    internal string? OrgId => this["org_id"];
 
     /// <summary><c>replay_id</c> of a browser session replay.</summary>
-    public string? ReplayId => this["replay_id"];
+    internal string? ReplayId => this["replay_id"];
 
     /// <summary>
     /// The frozen DSC of a continued trace: every <c>sentry-</c> member (including keys this library does not
@@ -106,7 +106,7 @@ public sealed class DynamicSamplingContext
     /// </summary>
     /// <param name="baggage">The incoming baggage.</param>
     /// <exception cref="ArgumentNullException"><paramref name="baggage"/> is null.</exception>
-    public static DynamicSamplingContext FromBaggage(Baggage baggage)
+    internal static DynamicSamplingContext FromBaggage(Baggage baggage)
     {
         ArgumentNullException.ThrowIfNull(baggage);
         var entries = SentryEntries(baggage, null);
@@ -146,7 +146,7 @@ public sealed class DynamicSamplingContext
     /// <param name="sampled">The sampling decision; null when deferred.</param>
     /// <param name="sampleRand">The trace's <c>sample_rand</c> as it is sent.</param>
     /// <param name="sampleRate">The rate applied locally, if any; written like JS's <c>String(number)</c>.</param>
-    public static DynamicSamplingContext CreateHead(
+    internal static DynamicSamplingContext CreateHead(
         ActivityTraceId traceId,
         string? publicKey,
         string? release,
@@ -190,7 +190,7 @@ public sealed class DynamicSamplingContext
     /// </summary>
     /// <param name="sampleRand">The trace's <c>sample_rand</c> as it is sent.</param>
     /// <exception cref="ArgumentNullException"><paramref name="sampleRand"/> is null.</exception>
-    public DynamicSamplingContext WithSampleRand(string sampleRand)
+    internal DynamicSamplingContext WithSampleRand(string sampleRand)
     {
         ArgumentNullException.ThrowIfNull(sampleRand);
         if (IsEmpty || sampleRand.Length == 0 || SampleRand is not null)
@@ -206,7 +206,7 @@ public sealed class DynamicSamplingContext
     }
 
     /// <summary>The DSC as baggage members, each key prefixed with <c>sentry-</c>, in order.</summary>
-    public Baggage ToBaggage()
+    internal Baggage ToBaggage()
     {
         return _baggage ??= Build(EntryArray);
 

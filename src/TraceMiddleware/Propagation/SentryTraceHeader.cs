@@ -20,7 +20,7 @@ namespace TraceMiddleware.Propagation;
 /// empty string, so an all-zero id never reaches the wire.
 /// </para>
 /// </remarks>
-public readonly struct SentryTraceHeader : IEquatable<SentryTraceHeader>
+internal readonly struct SentryTraceHeader : IEquatable<SentryTraceHeader>
 {
     /// <summary>The header name: <c>sentry-trace</c>.</summary>
     public const string HeaderName = "sentry-trace";

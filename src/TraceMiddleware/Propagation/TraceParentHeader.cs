@@ -17,7 +17,7 @@ namespace TraceMiddleware.Propagation;
 /// string, so an all-zero id never reaches the wire.
 /// </para>
 /// </remarks>
-public readonly struct TraceParentHeader : IEquatable<TraceParentHeader>
+internal readonly struct TraceParentHeader : IEquatable<TraceParentHeader>
 {
     /// <summary>The header name: <c>traceparent</c>.</summary>
     public const string HeaderName = "traceparent";

@@ -37,7 +37,7 @@ public sealed class TracePropagationTarget
     /// How long, in milliseconds, a regular expression that needs the backtracking engine may run on one URL
     /// before it counts as no match.
     /// </summary>
-    public const int RegexMatchTimeoutMilliseconds = 5;
+    internal const int RegexMatchTimeoutMilliseconds = 5;
 
     internal static readonly TimeSpan RegexMatchTimeout = TimeSpan.FromMilliseconds(RegexMatchTimeoutMilliseconds);
 
@@ -136,7 +136,7 @@ public sealed class TracePropagationTarget
     /// <c>'^https://(' is not a valid regular expression: Not enough )'s at offset 10.</c>
     /// </param>
     /// <returns><see langword="true"/> when <paramref name="target"/> is a valid target; a null text is not.</returns>
-    public static bool TryCreate(
+    internal static bool TryCreate(
         string? target,
         [NotNullWhen(true)] out TracePropagationTarget? result,
         [NotNullWhen(false)] out string? error)
@@ -165,7 +165,7 @@ public sealed class TracePropagationTarget
     /// <param name="uri">The request URI; a relative one never matches.</param>
     /// <returns><see langword="true"/> when the trace headers may be sent to <paramref name="uri"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="uri"/> is <see langword="null"/>.</exception>
-    public bool IsMatch(Uri uri)
+    internal bool IsMatch(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
         return TargetUrl.Evaluate(uri, this, static (urlText, target) => target.IsMatch(urlText) ? 1 : 0) == 1;
@@ -181,7 +181,7 @@ public sealed class TracePropagationTarget
     /// <summary>Tests URL text already in the form <c>scheme://host[:port]/path</c>.</summary>
     /// <param name="urlText">The URL text, without userinfo, query and fragment.</param>
     /// <returns><see langword="true"/> when the target matches; a regular expression that times out does not.</returns>
-    public bool IsMatch(ReadOnlySpan<char> urlText)
+    internal bool IsMatch(ReadOnlySpan<char> urlText)
     {
         switch (_kind)
         {

@@ -12,7 +12,7 @@ namespace TraceMiddleware.Propagation;
 /// A URL matches when any target matches it; an empty list matches nothing. The URL text is built once per
 /// request and every target is tested against it without allocating (regular expressions included).
 /// </remarks>
-public sealed class TracePropagationTargetList : IReadOnlyList<TracePropagationTarget>
+internal sealed class TracePropagationTargetList : IReadOnlyList<TracePropagationTarget>
 {
     private readonly TracePropagationTarget[] _targets;
 

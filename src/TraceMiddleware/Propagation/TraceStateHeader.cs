@@ -19,7 +19,7 @@ namespace TraceMiddleware.Propagation;
 /// and <see cref="TryParse(string, out TraceStateHeader)"/> skips it when the text is already normalized.
 /// </para>
 /// </remarks>
-public readonly struct TraceStateHeader : IEquatable<TraceStateHeader>
+internal readonly struct TraceStateHeader : IEquatable<TraceStateHeader>
 {
     /// <summary>The header name: <c>tracestate</c>.</summary>
     public const string HeaderName = "tracestate";

@@ -16,7 +16,7 @@ namespace TraceMiddleware.Sampling;
 /// when the decision was inherited, deferred, or made without a rate (an unsampled HTTP method, a sampler that
 /// failed or returned a value outside [0, 1]).
 /// </param>
-public readonly record struct SamplingDecision(bool? Sampled, double SampleRand, double? SampleRate)
+internal readonly record struct SamplingDecision(bool? Sampled, double SampleRand, double? SampleRate)
 {
     /// <summary>
     /// The incoming <c>sentry-sample_rand</c> text when it was valid, to be re-sent verbatim (the incoming

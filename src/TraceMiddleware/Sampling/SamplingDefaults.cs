@@ -3,7 +3,7 @@ using System.Collections.ObjectModel;
 namespace TraceMiddleware.Sampling;
 
 /// <summary>Defaults of the sampling options.</summary>
-public static class SamplingDefaults
+internal static class SamplingDefaults
 {
     /// <summary>
     /// The HTTP methods whose requests are never sampled, as in Sentry's JavaScript SDK: <c>OPTIONS</c> and

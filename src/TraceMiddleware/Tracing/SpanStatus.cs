@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace TraceMiddleware.Tracing;
 
 /// <summary>Sentry's span statuses and the mapping from HTTP status codes (PROTOCOL.md §8).</summary>
-public static class SpanStatus
+internal static class SpanStatus
 {
     /// <summary>The operation completed.</summary>
     public const string Ok = "ok";

@@ -8,13 +8,13 @@ namespace TraceMiddleware.DependencyInjection;
 public sealed class SentryTunnelOptions
 {
     /// <summary>The default <see cref="MaxBodySize"/>: 1 MiB.</summary>
-    public const long DefaultMaxBodySize = 1024 * 1024;
+    internal const long DefaultMaxBodySize = 1024 * 1024;
 
     /// <summary>The largest <see cref="MaxBodySize"/> accepted: 100 MiB, Sentry's own limit for an envelope.</summary>
-    public const long MaxBodySizeLimit = 100 * 1024 * 1024;
+    internal const long MaxBodySizeLimit = 100 * 1024 * 1024;
 
     /// <summary>The default <see cref="MaxBufferedBytes"/>: 16 MiB.</summary>
-    public const long DefaultMaxBufferedBytes = 16 * 1024 * 1024;
+    internal const long DefaultMaxBufferedBytes = 16 * 1024 * 1024;
 
     /// <summary>The longest <see cref="Timeout"/> and <see cref="RequestBodyTimeout"/> accepted: 5 minutes.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);

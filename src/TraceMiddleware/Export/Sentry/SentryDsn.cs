@@ -4,7 +4,7 @@ namespace TraceMiddleware.Export.Sentry;
 /// A parsed Sentry DSN, <c>{scheme}://{public_key}@{host}[:port]/{path/}{project_id}</c>, and the
 /// envelope endpoint it names.
 /// </summary>
-public sealed class SentryDsn
+internal sealed class SentryDsn
 {
     private SentryDsn(string original, string publicKey, string projectId, Uri envelopeEndpoint, string? orgId)
     {

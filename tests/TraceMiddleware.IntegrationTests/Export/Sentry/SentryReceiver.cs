@@ -26,7 +26,7 @@ public sealed class SentryReceiver : IAsyncDisposable
     public int Port { get; private set; }
 
     /// <summary>A DSN whose envelope endpoint is this receiver.</summary>
-    public SentryDsn Dsn => SentryDsn.Parse($"http://publickey@127.0.0.1:{Port}/42");
+    internal SentryDsn Dsn => SentryDsn.Parse($"http://publickey@127.0.0.1:{Port}/42");
 
     /// <summary>Requests that reached the handler, whatever happened to them.</summary>
     public int Attempts => Volatile.Read(ref _attempts);
