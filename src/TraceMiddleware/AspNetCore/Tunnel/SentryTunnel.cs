@@ -26,8 +26,6 @@ namespace TraceMiddleware.AspNetCore.Tunnel;
 internal sealed class SentryTunnel : IDisposable
 {
     public const string ForwardedForHeader = "X-Forwarded-For";
-    public const string RetryAfterHeader = "Retry-After";
-    public const string SentryRateLimitsHeader = "X-Sentry-Rate-Limits";
 
     /// <summary>The first buffer for a body sent without Content-Length (chunked); it doubles up to the limit.</summary>
     public const int InitialBufferSize = 16 * 1024;
@@ -350,8 +348,6 @@ internal sealed class SentryTunnel : IDisposable
         }
     }
 
-    private const string EnvelopeContentType = "application/x-sentry-envelope";
-
     private async Task ForwardAsync(HttpContext context, SentryDsn allowed, byte[] buffer, int length, StringValues contentEncoding)
     {
         var request = context.Request;
@@ -361,7 +357,7 @@ internal sealed class SentryTunnel : IDisposable
 
         // The browser SDK posts text/plain (no CORS preflight); the body was checked to be an envelope, so it
         // is labelled as one: Sentry accepts either, but receivers such as Spotlight keep only this type.
-        content.Headers.TryAddWithoutValidation("Content-Type", EnvelopeContentType);
+        content.Headers.TryAddWithoutValidation("Content-Type", SentryProtocol.EnvelopeContentType);
 
         if (contentEncoding.Count > 0)
         {
@@ -408,8 +404,8 @@ internal sealed class SentryTunnel : IDisposable
             SentryTunnelLog.Forwarded(_logger, request.Path.Value ?? "/", allowed.ProjectId, endpoint, (int)upstream.StatusCode);
             var response = context.Response;
             response.StatusCode = (int)upstream.StatusCode;
-            CopyHeader(upstream.Headers, response.Headers, RetryAfterHeader);
-            CopyHeader(upstream.Headers, response.Headers, SentryRateLimitsHeader);
+            CopyHeader(upstream.Headers, response.Headers, SentryProtocol.RetryAfterHeader);
+            CopyHeader(upstream.Headers, response.Headers, SentryProtocol.RateLimitsHeader);
             CopyHeader(upstream.Content.Headers, response.Headers, "Content-Type");
             CopyHeader(upstream.Content.Headers, response.Headers, "Content-Encoding");
             try
