@@ -20,18 +20,14 @@ internal sealed class TracingRuntime
 {
     private static TracingRuntime? s_latest;
 
-    public TracingRuntime(IOptions<TracingOptions> options, IHostEnvironment? environment = null, ILoggerFactory? loggerFactory = null)
+    public TracingRuntime(IOptions<TracingOptions> options, IHostEnvironment? environment = null, ILoggerFactory? loggerFactory = null, ConfiguredSentryDsn? dsn = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
         Options = o;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TraceMiddleware");
 
-        if (o.Dsn is { Length: > 0 } dsn && SentryDsn.TryParse(dsn, out var parsed, out _))
-        {
-            Dsn = parsed;
-        }
-
+        Dsn = (dsn ?? new ConfiguredSentryDsn(() => o.Dsn)).Value;
         PublicKey = Dsn?.PublicKey;
         OrgId = string.IsNullOrEmpty(o.OrgId) ? Dsn?.OrgId : o.OrgId;
         Release = o.Release;
