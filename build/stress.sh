@@ -15,3 +15,6 @@ export FAULT_REQUESTS="${FAULT_REQUESTS:-20000}"
 
 dotnet build TraceMiddleware.sln -c Release -warnaserror
 dotnet test TraceMiddleware.sln -c Release --no-build --filter "FullyQualifiedName~Reliability" --logger "console;verbosity=normal" "$@"
+
+# The app's peak RSS against a receiver answering every envelope with a 100 MB body.
+"$root/build/stress-receiver-body.sh"

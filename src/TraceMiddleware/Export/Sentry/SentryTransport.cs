@@ -4,7 +4,8 @@ namespace TraceMiddleware.Export.Sentry;
 
 /// <summary>
 /// The HTTP side of the exporter: one envelope becomes one POST to the DSN's envelope endpoint (content type,
-/// gzip, <c>X-Sentry-Auth</c>, <c>User-Agent</c>), and the answer becomes a <see cref="SentryResponse"/>.
+/// gzip, <c>X-Sentry-Auth</c>, <c>User-Agent</c>), and the answer becomes a <see cref="SentryResponse"/>: its
+/// status and Sentry's headers, never its body.
 /// </summary>
 /// <remarks>
 /// Its HttpClient is its own, built on a <see cref="SocketsHttpHandler"/> without an
@@ -48,7 +49,11 @@ internal sealed class SentryTransport : IDisposable
     public async Task<SentryResponse> PostAsync(EnvelopeLane lane, CancellationToken cancellationToken)
     {
         using var request = CreateRequest(lane);
-        using var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // Headers only: HttpClient's default would read the whole body into memory first, and a receiver (or a
+        // proxy in front of it) could answer with any amount. Nothing Sentry defines is in the body; disposing
+        // the unread answer lets the handler drain a little of it to reuse the connection, or close it.
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         return SentryResponse.Read(response);
     }
 
