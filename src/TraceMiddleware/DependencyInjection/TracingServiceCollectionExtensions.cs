@@ -92,7 +92,7 @@ public static class TracingServiceCollectionExtensions
             sp.GetService<ILoggerFactory>(),
             sp.GetRequiredService<ConfiguredSentryDsn>()));
         services.TryAddSingleton(sp => new SentryTracer(sp.GetRequiredService<TracingRuntime>()));
-        services.TryAddSingleton(sp => new SentryExporterOwner(sp.GetRequiredService<ConfiguredSentryDsn>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+        services.TryAddSingleton(sp => new SentryExporterOwner(sp.GetRequiredService<ConfiguredSentryDsn>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new TraceExportService(() => CreateExportPipeline(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<TraceExportService>());
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TracingStartupFilter>());

@@ -32,6 +32,9 @@ internal static partial class SentryExportLog
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "The Sentry exporter for {Endpoint} stops in state {State}; {Dropped} transactions were dropped since the last report.")]
     public static partial void StoppedWithDrops(ILogger logger, Uri endpoint, SentryTransportState state, long dropped);
 
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Shutdown: {Count} transactions that waited for the Sentry receiver {Endpoint} could not be sent in the last try (receiver {State}).")]
+    public static partial void NotSentAtShutdown(ILogger logger, Uri endpoint, SentryTransportState state, long count);
+
     [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Sending to the Sentry receiver {Endpoint} failed (attempt {Attempt} of {MaxAttempts}: {Reason}); retrying in {Delay}.")]
     public static partial void Retrying(ILogger logger, Uri endpoint, int attempt, int maxAttempts, string reason, TimeSpan delay);
 }

@@ -19,10 +19,11 @@ namespace TraceMiddleware.Export.Sentry;
 /// Batches are exported one at a time. A receiver found down is left alone until a probe wait has passed
 /// (<see cref="SentryTransportOptions.FirstProbeWait"/>, doubling per failed probe up to
 /// <see cref="SentryTransportOptions.MaxBackoff"/>), when one envelope with one attempt probes it; batches in
-/// between are dropped unsent.
+/// between are held (<see cref="HeldTransactions"/>) and go with the probe, or are dropped when it fails. When
+/// the host stops, <see cref="FlushAsync"/> is that probe, whatever the wait.
 /// </para>
 /// </remarks>
-internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
+internal sealed class SentryTraceExporter : ITraceExporter, IFlushableTraceExporter, IDisposable
 {
     /// <summary>The most <see cref="SentryTransportOptions.MaxConcurrentSends"/> may be: beyond it, more connections to one receiver only add load.</summary>
     public const int MaxConcurrentSendsLimit = 64;
@@ -32,6 +33,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
     private readonly SentryReceiverState _receiver;
     private readonly EnvelopeSender _sender;
     private readonly EnvelopeLanes _lanes;
+    private readonly HeldTransactions _held;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _disposed;
 
@@ -58,12 +60,14 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.GzipThresholdBytes, 0);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BaseBackoff, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.RequestTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxHeldTransactions);
         time ??= TimeProvider.System;
         _logger = logger;
         _transport = new SentryTransport(dsn, handler);
         _receiver = new SentryReceiverState(dsn.EnvelopeEndpoint, logger, time);
         _sender = new EnvelopeSender(_transport, _receiver, options, logger, time);
         _lanes = new EnvelopeLanes(writer ?? new EnvelopeWriter(time), options.MaxConcurrentSends, options.GzipThresholdBytes);
+        _held = new HeldTransactions(options.MaxHeldTransactions);
     }
 
     /// <summary>What the exporter last learned about the receiver.</summary>
@@ -80,6 +84,9 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
 
     /// <summary>When the next probe of an unreachable receiver may go (for tests).</summary>
     internal DateTimeOffset ProbeAt => _receiver.ProbeAt;
+
+    /// <summary>Transactions waiting, unsent, for the next probe of an unreachable receiver.</summary>
+    internal int HeldCount => _held.Count;
 
     /// <inheritdoc />
     public async Task ExportAsync(IReadOnlyList<SentryTransaction> batch, CancellationToken cancellationToken)
@@ -102,15 +109,60 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
 
         try
         {
-            // A receiver found down is not asked again until its probe wait has passed: the batch goes without a
-            // connection attempt, rather than one per batch (hundreds a second under load).
-            if (_disposed || _receiver.IsWaitingToProbe)
+            if (_disposed)
             {
                 _receiver.Drop(batch.Count);
                 return;
             }
 
-            await new SentryBatch(batch, _sender, _receiver, _logger).RunAsync(_lanes, cancellationToken).ConfigureAwait(false);
+            // A receiver found down is not asked again until its probe wait has passed, rather than once per batch
+            // (hundreds of refused connections a second under load): the batch waits for the probe instead.
+            if (_receiver.IsWaitingToProbe)
+            {
+                _receiver.Drop(_held.Hold(batch));
+                return;
+            }
+
+            await new SentryBatch(_held.TakeWith(batch), _sender, _receiver, _logger).RunAsync(_lanes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The last try at shutdown: what waits for a receiver found down is sent now, the first envelope probing it
+    /// with one attempt whatever the probe wait (the rest follow if it answers); what could not be sent is logged.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        Activity.Current = null;
+        try
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // An export still runs (its own cancellation is on the way); Dispose counts what is held.
+            return;
+        }
+
+        try
+        {
+            var held = _held.TakeWith([]);
+            if (_disposed || held.Count == 0)
+            {
+                _receiver.Drop(held.Count);
+                return;
+            }
+
+            var droppedBefore = _receiver.DroppedCount;
+            await new SentryBatch(held, _sender, _receiver, _logger).RunAsync(_lanes, cancellationToken).ConfigureAwait(false);
+            if (_receiver.DroppedCount - droppedBefore is > 0 and var notSent)
+            {
+                SentryExportLog.NotSentAtShutdown(_logger, _transport.Endpoint, _receiver.Current, notSent);
+            }
         }
         finally
         {
@@ -127,6 +179,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IDisposable
         }
 
         _disposed = true;
+        _receiver.Drop(_held.TakeWith([]).Count);
         _receiver.ReportStopped();
 
         // Only the transport: an export still running must find its gate and lanes usable (its sends
