@@ -5,7 +5,8 @@ namespace TraceMiddleware.Export.Sentry;
 /// <summary>
 /// What the exporter has learned about its receiver, shared by every lane: healthy, rate-limited until a
 /// time, unreachable with a wait before the next probe, or rejecting; and the counts of what was delivered
-/// and dropped. Each change of state is logged once, in the order the changes happened.
+/// and dropped. Each change of state is logged once, in the order the changes happened, and a receiver that
+/// keeps failing and recovering at most once per <see cref="StateChangeLogLimiter.Interval"/>.
 /// </summary>
 internal sealed class SentryReceiverState
 {
@@ -16,6 +17,7 @@ internal sealed class SentryReceiverState
     // State changes take the lock and log inside it, so that concurrent lanes log each change once and in the
     // order the changes happened.
     private readonly Lock _lock = new();
+    private readonly StateChangeLogLimiter _stateLog;
 
     private volatile SentryTransportState _state = SentryTransportState.Healthy;
     private int _version;
@@ -28,6 +30,10 @@ internal sealed class SentryReceiverState
     private long _delivered;
     private long _dropped;
 
+    // What the last problem's log line says, for one written late (see ReportLateChange).
+    private string _unreachableReason = string.Empty;
+    private int _rejectedStatus;
+
     public SentryReceiverState(Uri endpoint, ILogger logger, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -36,6 +42,7 @@ internal sealed class SentryReceiverState
         _endpoint = endpoint;
         _logger = logger;
         _time = time;
+        _stateLog = new StateChangeLogLimiter(time);
     }
 
     /// <summary>What the exporter last learned about the receiver.</summary>
@@ -92,9 +99,9 @@ internal sealed class SentryReceiverState
                 Interlocked.Exchange(ref _rateLimitedUntilTicks, value.UtcTicks);
             }
 
-            if (Enter(SentryTransportState.RateLimited))
+            if (Enter(SentryTransportState.RateLimited) && _stateLog.OnProblem())
             {
-                SentryExportLog.RateLimited(_logger, _endpoint, RateLimitedUntil);
+                LogProblem();
             }
         }
     }
@@ -105,6 +112,7 @@ internal sealed class SentryReceiverState
         lock (_lock)
         {
             var now = _time.GetUtcNow().UtcTicks;
+            _unreachableReason = reason;
             var entered = Enter(SentryTransportState.Unreachable);
 
             // Lanes in flight when the receiver went down fail together: only the first failure, and a probe
@@ -115,9 +123,9 @@ internal sealed class SentryReceiverState
                 Interlocked.Exchange(ref _probeAtTicks, now + SentryRetryPolicy.ProbeWait(_failedProbes, Random.Shared.NextDouble()).Ticks);
             }
 
-            if (entered)
+            if (entered && _stateLog.OnProblem())
             {
-                SentryExportLog.Unreachable(_logger, _endpoint, reason);
+                LogProblem();
             }
         }
     }
@@ -127,9 +135,25 @@ internal sealed class SentryReceiverState
     {
         lock (_lock)
         {
-            if (Enter(SentryTransportState.Rejected))
+            _rejectedStatus = status;
+            if (Enter(SentryTransportState.Rejected) && _stateLog.OnProblem())
             {
-                SentryExportLog.Rejected(_logger, _endpoint, status);
+                LogProblem();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Logs the current problem when it began too soon after the last one logged to be logged then and the
+    /// interval has passed since; called once per batch, so the log catches up while transactions flow.
+    /// </summary>
+    public void ReportLateChange()
+    {
+        lock (_lock)
+        {
+            if (_state != SentryTransportState.Healthy && _stateLog.ShouldLogLateProblem())
+            {
+                LogProblem();
             }
         }
     }
@@ -170,7 +194,11 @@ internal sealed class SentryReceiverState
                 return;
             }
 
-            SentryExportLog.Recovered(_logger, _endpoint, Interlocked.Exchange(ref _droppedSinceReport, 0));
+            if (_stateLog.OnRecovered(out var problems))
+            {
+                SentryExportLog.Recovered(_logger, _endpoint, Interlocked.Exchange(ref _droppedSinceReport, 0), problems);
+            }
+
             _failedProbes = 0;
             Interlocked.Exchange(ref _probeAtTicks, 0);
             _state = SentryTransportState.Healthy;
@@ -178,7 +206,8 @@ internal sealed class SentryReceiverState
         }
     }
 
-    // Under _lock. Whether the state changed; leaving Healthy starts a new count of drops for the report on recovery.
+    // Under _lock. Whether the state changed. Leaving Healthy starts a new count of drops for the recovery line,
+    // unless problems whose recovery was not logged are still to be counted in it.
     private bool Enter(SentryTransportState state)
     {
         if (_state == state)
@@ -186,7 +215,7 @@ internal sealed class SentryReceiverState
             return false;
         }
 
-        if (_state == SentryTransportState.Healthy)
+        if (_state == SentryTransportState.Healthy && _stateLog.ProblemsSinceLastReport == 0)
         {
             Interlocked.Exchange(ref _droppedSinceReport, 0);
         }
@@ -194,5 +223,22 @@ internal sealed class SentryReceiverState
         _state = state;
         Interlocked.Increment(ref _version);
         return true;
+    }
+
+    // Under _lock: the line for the state the receiver is in.
+    private void LogProblem()
+    {
+        switch (_state)
+        {
+            case SentryTransportState.Unreachable:
+                SentryExportLog.Unreachable(_logger, _endpoint, _unreachableReason);
+                break;
+            case SentryTransportState.RateLimited:
+                SentryExportLog.RateLimited(_logger, _endpoint, RateLimitedUntil);
+                break;
+            case SentryTransportState.Rejected:
+                SentryExportLog.Rejected(_logger, _endpoint, _rejectedStatus);
+                break;
+        }
     }
 }

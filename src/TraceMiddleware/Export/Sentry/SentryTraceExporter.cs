@@ -109,6 +109,7 @@ internal sealed class SentryTraceExporter : ITraceExporter, IFlushableTraceExpor
 
         try
         {
+            _receiver.ReportLateChange();
             if (_disposed)
             {
                 _receiver.Drop(batch.Count);
