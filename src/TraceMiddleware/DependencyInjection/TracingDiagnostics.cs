@@ -127,5 +127,6 @@ internal static class TracingDiagnostics
             : $"{verdict} ({reason})";
     }
 
-    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+    // -0 (a valid rate, equal to 0) would print as "-0".
+    private static string Number(double value) => (value == 0 ? 0 : value).ToString(CultureInfo.InvariantCulture);
 }
