@@ -96,7 +96,7 @@ internal sealed class ExportQueue
 
         Interlocked.Increment(ref _dropped);
         Interlocked.Increment(ref _droppedWhileFull);
-        if (Volatile.Read(ref _full) == 0 || _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _lateLogTicks))
+        if (Volatile.Read(ref _full) == 0 || IsLateLogDue())
         {
             OnDroppedWhileFull();
         }
@@ -160,6 +160,13 @@ internal sealed class ExportQueue
         _completed = true;
         _channel.Writer.TryComplete();
         WakeSender();
+    }
+
+    // The clock is read only while a fill waits to be logged, not on every drop.
+    private bool IsLateLogDue()
+    {
+        var due = Interlocked.Read(ref _lateLogTicks);
+        return due != long.MaxValue && _time.GetUtcNow().UtcTicks >= due;
     }
 
     private void OnDroppedWhileFull()

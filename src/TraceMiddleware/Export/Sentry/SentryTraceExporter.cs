@@ -7,7 +7,8 @@ namespace TraceMiddleware.Export.Sentry;
 /// Sends each transaction as one Sentry envelope to the DSN's envelope endpoint (PROTOCOL.md §8), up to
 /// <see cref="SentryTransportOptions.MaxConcurrentSends"/> at once: gzip over a threshold, rate limits honoured,
 /// transient failures retried with backoff and full jitter, a bounded number of times, then dropped. Never
-/// throws out of <see cref="ExportAsync"/>; logs each change of state once.
+/// throws out of <see cref="ExportAsync"/>; logs each change of state once (a flapping receiver at most one
+/// problem and its recovery per <see cref="StateChangeLogLimiter.Interval"/>).
 /// </summary>
 /// <remarks>
 /// The parts: <see cref="SentryTransport"/> (the HTTP request and what is read of the answer),
