@@ -3,7 +3,7 @@
 # the real pipeline. build/test.sh runs the same tests with smaller counts. Then the slow-client scenario
 # against the browser tunnel, on a release build of tests/LoadApp in a process of its own so that its peak
 # RSS (VmHWM) is the tunnel's alone.
-# STRESS_PARTS picks what runs: "tests tunnel" (both, the default), "tests" or "tunnel".
+# STRESS_PARTS picks what runs: any of "tests", "tunnel" and "receiver-body" (all three, the default).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -16,7 +16,7 @@ export HOSTILE_PIPELINE_INPUTS="${HOSTILE_PIPELINE_INPUTS:-100000}"
 export HOSTILE_OUTGOING_INPUTS="${HOSTILE_OUTGOING_INPUTS:-5000}"
 export CONCURRENT_REQUESTS="${CONCURRENT_REQUESTS:-10000}"
 export FAULT_REQUESTS="${FAULT_REQUESTS:-20000}"
-parts="${STRESS_PARTS:-tests tunnel}"
+parts="${STRESS_PARTS:-tests tunnel receiver-body}"
 
 if [[ " $parts " == *" tests "* ]]; then
   dotnet build TraceMiddleware.sln -c Release -warnaserror
@@ -66,4 +66,9 @@ if [[ " $parts " == *" tunnel "* ]]; then
   node "$root/build/slow-tunnel-clients.mjs" "http://127.0.0.1:$app_port/monitoring" "http://loadkey@127.0.0.1:$sink_port/1" \
     "$connections" "$declared" $((declared - 1)) "$wait_seconds"
   echo "tunnel process RSS: $before MB before, peak $(status_mb "$app_pid" VmHWM) MB, $(status_mb "$app_pid" VmRSS) MB after"
+fi
+
+if [[ " $parts " == *" receiver-body "* ]]; then
+  # The app's peak RSS against a receiver answering every envelope with a 100 MB body.
+  "$root/build/stress-receiver-body.sh"
 fi

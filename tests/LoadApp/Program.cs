@@ -17,7 +17,8 @@ using OpenTelemetry.Trace;
 //          Tracing:Tunnel settings come from the environment (Tracing__Tunnel__MaxBodySize, ...): the app
 //          build/stress.sh holds slow connections against
 //   sink   the Sentry-like receiver: accepts envelopes and discards them, answering LOADAPP_SINK_STATUS
-//          (200, or 429 with Retry-After: 1); GET /count says how many it has received
+//          (200, or 429 with Retry-After: 1) with a body of LOADAPP_SINK_BODY_BYTES bytes (none when unset);
+//          GET /count says how many it has received
 // Other arguments go to the host (for example --urls http://127.0.0.1:5301).
 var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : Environment.GetEnvironmentVariable("LOADAPP_MODE") ?? "bare";
 var hostArgs = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
@@ -65,7 +66,10 @@ var app = builder.Build();
 if (mode == "sink")
 {
     var status = int.TryParse(Environment.GetEnvironmentVariable("LOADAPP_SINK_STATUS"), out var s) ? s : StatusCodes.Status200OK;
+    var bodyBytes = long.TryParse(Environment.GetEnvironmentVariable("LOADAPP_SINK_BODY_BYTES"), out var b) ? b : 0;
+    var filler = new byte[64 * 1024];
     long envelopes = 0;
+    long bodiesCutOff = 0;
     app.MapPost("/api/{project}/envelope/", async (HttpContext context) =>
     {
         // Read it all, as a receiver does, and keep nothing.
@@ -80,9 +84,26 @@ if (mode == "sink")
         {
             context.Response.Headers.RetryAfter = "1";
         }
+
+        if (bodyBytes > 0)
+        {
+            context.Response.ContentLength = bodyBytes;
+            try
+            {
+                for (var left = bodyBytes; left > 0; left -= filler.Length)
+                {
+                    await context.Response.Body.WriteAsync(filler.AsMemory(0, (int)Math.Min(left, filler.Length)), context.RequestAborted);
+                }
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                // The client stopped reading and closed the connection: what an exporter that wants only the status does.
+                Interlocked.Increment(ref bodiesCutOff);
+            }
+        }
     });
     app.MapGet("/count", () => Interlocked.Read(ref envelopes).ToString(System.Globalization.CultureInfo.InvariantCulture));
-    app.Lifetime.ApplicationStopped.Register(() => Console.WriteLine($"sink: {Interlocked.Read(ref envelopes)} envelopes received"));
+    app.Lifetime.ApplicationStopped.Register(() => Console.WriteLine($"sink: {Interlocked.Read(ref envelopes)} envelopes received, {Interlocked.Read(ref bodiesCutOff)} answer bodies cut off by the client"));
 }
 else
 {

@@ -82,5 +82,5 @@ internal static class TracingDiagnostics
 
     public static string OnOff(bool on) => on ? "on" : "off";
 
-    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Number(double value) => DecisionDescription.Number(value);
 }

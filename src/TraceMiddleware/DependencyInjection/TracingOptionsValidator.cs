@@ -9,8 +9,15 @@ namespace TraceMiddleware.DependencyInjection;
 internal sealed class TracingOptionsValidator : IValidateOptions<TracingOptions>
 {
     private readonly TracingRegistration _registration;
+    private readonly ConfiguredSentryDsn _dsn;
 
-    public TracingOptionsValidator(TracingRegistration registration) => _registration = registration;
+    /// <param name="registration">The section the options come from, for the keys in messages.</param>
+    /// <param name="dsn">The host's DSN, whose one parse this validation makes; a private one when null.</param>
+    public TracingOptionsValidator(TracingRegistration registration, ConfiguredSentryDsn? dsn = null)
+    {
+        _registration = registration;
+        _dsn = dsn ?? new ConfiguredSentryDsn(static () => null);
+    }
 
     public ValidateOptionsResult Validate(string? name, TracingOptions options)
     {
@@ -22,7 +29,7 @@ internal sealed class TracingOptionsValidator : IValidateOptions<TracingOptions>
             errors.Add($"{p}{nameof(TracingOptions.TracesSampleRate)}: {rate} is outside [0, 1]; use 0 for none, 1 for all, 0.2 for a fifth.");
         }
 
-        if (options.Dsn is { Length: > 0 } dsn && !SentryDsn.TryParse(dsn, out _, out var dsnError))
+        if (_dsn.Resolve(options.Dsn, out var dsnError) is null && dsnError is not null)
         {
             errors.Add($"{p}{nameof(TracingOptions.Dsn)}: {dsnError}");
         }

@@ -85,18 +85,20 @@ public static class TracingServiceCollectionExtensions
         services.AddSingleton(registration);
         services.AddOptions<TracingOptions>().ValidateOnStart();
         services.AddSingleton<IConfigureOptions<TracingOptions>>(sp => new TracingOptionsSetup(registration, sp.GetService<IConfiguration>()));
-        services.AddSingleton<IValidateOptions<TracingOptions>>(new TracingOptionsValidator(registration));
+        services.TryAddSingleton(sp => new ConfiguredSentryDsn(() => sp.GetRequiredService<IOptions<TracingOptions>>().Value.Dsn));
+        services.AddSingleton<IValidateOptions<TracingOptions>>(sp => new TracingOptionsValidator(registration, sp.GetRequiredService<ConfiguredSentryDsn>()));
         services.TryAddSingleton(sp => new TracingRuntime(
             sp.GetRequiredService<IOptions<TracingOptions>>(),
             sp.GetService<IHostEnvironment>(),
             sp.GetService<ILoggerFactory>(),
+            sp.GetRequiredService<ConfiguredSentryDsn>(),
             sp.GetService<ActivitySource>()));
 
         // ASP.NET Core hosting starts the request's activity with the parent this propagator reads.
         services.TryAddSingleton(sp => new TracePropagator(sp.GetRequiredService<TracingRuntime>(), TracePropagator.Original));
         services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(sp => sp.GetRequiredService<TracePropagator>()));
         services.TryAddSingleton(sp => new SentryTracer(sp.GetRequiredService<TracingRuntime>()));
-        services.TryAddSingleton(sp => new SentryExporterOwner(sp.GetRequiredService<TracingRuntime>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+        services.TryAddSingleton(sp => new SentryExporterOwner(sp.GetRequiredService<ConfiguredSentryDsn>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new TraceExportService(() => CreateExportPipeline(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<TraceExportService>());
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TracingStartupFilter>());

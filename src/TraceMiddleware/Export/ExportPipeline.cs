@@ -64,8 +64,9 @@ internal sealed class ExportPipeline : IDisposable
     }
 
     /// <summary>
-    /// Closes the queue, lets the sender export what is queued for at most the shutdown timeout (or until
-    /// <paramref name="cancellationToken"/>, the host's own limit), then cancels the exporters.
+    /// Closes the queue, lets the sender export what is queued and the exporters that held transactions back
+    /// make their last try, for at most the shutdown timeout (or until <paramref name="cancellationToken"/>, the
+    /// host's own limit), then cancels the exporters.
     /// </summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
@@ -96,6 +97,10 @@ internal sealed class ExportPipeline : IDisposable
             _abort.CancelAfter(_shutdownTimeout);
             using var link = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abort);
             await loop.WaitAsync(_abort.Token).ConfigureAwait(false);
+
+            // The queue is drained; an exporter that held transactions back (leaving a receiver found down
+            // alone) gets its last try now, within what is left of the timeout.
+            await FlushExportersAsync(_abort.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -114,6 +119,24 @@ internal sealed class ExportPipeline : IDisposable
         if (Queue.Count is > 0 and var remaining)
         {
             TracingLog.ShutdownFlushIncomplete(_logger, remaining, _shutdownTimeout);
+        }
+    }
+
+    private async Task FlushExportersAsync(CancellationToken token)
+    {
+        for (var i = 0; i < _exporters.Length; i++)
+        {
+            if (_exporters[i].Exporter is IFlushableTraceExporter flushable)
+            {
+                try
+                {
+                    await flushable.FlushAsync(token).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    _exporters[i].OnFailed(_logger, exception, 0);
+                }
+            }
         }
     }
 

@@ -1,18 +1,24 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.Export;
 
 /// <summary>
 /// The bounded queue between request threads and the one background sender. Writers only ever
 /// <c>TryWrite</c>: a full queue drops the newest transaction and counts it, and a request never waits.
-/// A full queue and its recovery are logged once each, never per transaction.
+/// A full queue and its recovery are logged once each, never per transaction, and under a load that keeps
+/// filling and draining it, at most once per <see cref="StateChangeLogLimiter.Interval"/>.
 /// </summary>
 internal sealed class ExportQueue
 {
     private readonly Channel<SentryTransaction> _channel;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    // Full and accepting again: the changes are rare (twice per spell), so they take a lock; the common paths
+    // (accepted while not full, dropped while the log already says full) only read _full and _lateLogTicks.
+    private readonly Lock _stateLock = new();
+    private readonly StateChangeLogLimiter _stateLog;
 
     // Wakes the sender early from WaitForBatchAsync. No maximum count: a release that races a timed-out wait
     // only makes one later wait return at once, which is harmless, where a full semaphore would throw on a
@@ -25,14 +31,22 @@ internal sealed class ExportQueue
     private long _droppedWhileFull;
     private long _droppedAfterCompletion;
     private int _full;
+
+    // While a fill is on that the log does not show yet: from when it may be logged; otherwise long.MaxValue.
+    private long _lateLogTicks = long.MaxValue;
     private volatile bool _completed;
 
-    public ExportQueue(int capacity, ILogger logger)
+    /// <param name="capacity">The most transactions queued.</param>
+    /// <param name="logger">Where a full queue and its recovery are logged.</param>
+    /// <param name="time">The clock that spaces those logs; the system clock when null.</param>
+    public ExportQueue(int capacity, ILogger logger, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentNullException.ThrowIfNull(logger);
         Capacity = capacity;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _stateLog = new StateChangeLogLimiter(_time);
 
         // Wait mode, not DropWrite: only then does TryWrite report a full queue, so the drop can be counted.
         _channel = Channel.CreateBounded<SentryTransaction>(new BoundedChannelOptions(capacity)
@@ -71,9 +85,9 @@ internal sealed class ExportQueue
                 WakeSender();
             }
 
-            if (Volatile.Read(ref _full) != 0 && Interlocked.Exchange(ref _full, 0) != 0)
+            if (Volatile.Read(ref _full) != 0)
             {
-                TracingLog.ExportQueueRecovered(_logger, Interlocked.Exchange(ref _droppedWhileFull, 0));
+                OnAcceptedAfterFull();
             }
 
             return true;
@@ -87,9 +101,9 @@ internal sealed class ExportQueue
 
         Interlocked.Increment(ref _dropped);
         Interlocked.Increment(ref _droppedWhileFull);
-        if (Volatile.Read(ref _full) == 0 && Interlocked.Exchange(ref _full, 1) == 0)
+        if (Volatile.Read(ref _full) == 0 || IsLateLogDue())
         {
-            TracingLog.ExportQueueFull(_logger, Capacity);
+            OnDroppedWhileFull();
         }
 
         return false;
@@ -151,6 +165,46 @@ internal sealed class ExportQueue
         _completed = true;
         _channel.Writer.TryComplete();
         WakeSender();
+    }
+
+    // The clock is read only while a fill waits to be logged, not on every drop.
+    private bool IsLateLogDue()
+    {
+        var due = Interlocked.Read(ref _lateLogTicks);
+        return due != long.MaxValue && _time.GetUtcNow().UtcTicks >= due;
+    }
+
+    private void OnDroppedWhileFull()
+    {
+        lock (_stateLock)
+        {
+            var log = Volatile.Read(ref _full) == 0 ? _stateLog.OnProblem() : _stateLog.ShouldLogLateProblem();
+            Volatile.Write(ref _full, 1);
+            if (log)
+            {
+                ExportLog.QueueFull(_logger, Capacity);
+            }
+
+            Interlocked.Exchange(ref _lateLogTicks, _stateLog.HasUnloggedProblem ? _stateLog.NextProblemTicks : long.MaxValue);
+        }
+    }
+
+    private void OnAcceptedAfterFull()
+    {
+        lock (_stateLock)
+        {
+            if (Volatile.Read(ref _full) == 0)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _full, 0);
+            Interlocked.Exchange(ref _lateLogTicks, long.MaxValue);
+            if (_stateLog.OnRecovered(out var spells))
+            {
+                ExportLog.QueueRecovered(_logger, Interlocked.Exchange(ref _droppedWhileFull, 0), spells);
+            }
+        }
     }
 
     private void WakeSender()

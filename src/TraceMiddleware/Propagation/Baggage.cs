@@ -25,7 +25,6 @@ internal sealed class Baggage : IReadOnlyList<BaggageMember>
     /// <summary>The header name: <c>baggage</c>.</summary>
     public const string HeaderName = "baggage";
 
-    private const string SentryPrefix = "sentry-";
 
     // Header values are short; decode on the stack below this and rent above it.
     private const int StackDecodeLimit = 256;
@@ -276,7 +275,7 @@ internal sealed class Baggage : IReadOnlyList<BaggageMember>
                 while (reader.MoveNext())
                 {
                     var key = Decode(reader.RawKey);
-                    if (addSentry && key.StartsWith(SentryPrefix, StringComparison.Ordinal))
+                    if (addSentry && key.StartsWith(SentryBaggageKeys.Prefix, StringComparison.Ordinal))
                     {
                         continue;
                     }
@@ -298,7 +297,7 @@ internal sealed class Baggage : IReadOnlyList<BaggageMember>
                 var entries = dsc!.Entries;
                 for (var i = 0; i < entries.Count; i++)
                 {
-                    Append(buffer, ref length, ref count, SentryPrefix, entries[i].Key, entries[i].Value, encode: true);
+                    Append(buffer, ref length, ref count, SentryBaggageKeys.Prefix, entries[i].Key, entries[i].Value, encode: true);
                 }
             }
 

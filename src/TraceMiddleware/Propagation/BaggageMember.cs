@@ -26,7 +26,7 @@ internal readonly struct BaggageMember : IEquatable<BaggageMember>
     public string Value { get; }
 
     /// <summary>Whether the member belongs to Sentry's Dynamic Sampling Context (its key starts with <c>sentry-</c>, case-sensitive).</summary>
-    public bool IsSentry => Key is not null && Key.StartsWith("sentry-", StringComparison.Ordinal);
+    public bool IsSentry => Key is not null && Key.StartsWith(SentryBaggageKeys.Prefix, StringComparison.Ordinal);
 
     /// <summary>Whether two members are equal (ordinal key and value).</summary>
     public static bool operator ==(BaggageMember left, BaggageMember right) => left.Equals(right);

@@ -15,7 +15,6 @@ namespace TraceMiddleware.Propagation;
 /// </remarks>
 public sealed class DynamicSamplingContext
 {
-    private const string SentryPrefix = "sentry-";
 
     // A frozen DSC read from a request is built from the raw header only when someone reads its entries
     // (an outgoing call, the exporter): most requests never do, and the members are most of a request's garbage.
@@ -220,7 +219,7 @@ public sealed class DynamicSamplingContext
             var members = new BaggageMember[entries.Length];
             for (var i = 0; i < entries.Length; i++)
             {
-                members[i] = new BaggageMember(SentryPrefix + entries[i].Key, entries[i].Value);
+                members[i] = new BaggageMember(SentryBaggageKeys.Prefix + entries[i].Key, entries[i].Value);
             }
 
             return new Baggage(members);

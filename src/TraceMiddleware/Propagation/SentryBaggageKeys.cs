@@ -7,6 +7,7 @@ namespace TraceMiddleware.Propagation;
 /// </summary>
 internal static class SentryBaggageKeys
 {
+    /// <summary>The prefix of baggage members that belong to Sentry (case-sensitive): the DSC's keys carry it on the wire.</summary>
     public const string Prefix = "sentry-";
 
     /// <summary>The shared string equal to <paramref name="key"/> when it is a known key; otherwise a new one.</summary>

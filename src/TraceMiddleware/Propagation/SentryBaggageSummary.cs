@@ -11,10 +11,9 @@ namespace TraceMiddleware.Propagation;
 /// </summary>
 internal readonly struct SentryBaggageSummary
 {
-    private const string SentryPrefix = "sentry-";
-    private const string SampleRandKey = "sentry-sample_rand";
-    private const string SampleRateKey = "sentry-sample_rate";
-    private const string OrgIdKey = "sentry-org_id";
+    private const string SampleRandKey = SentryBaggageKeys.Prefix + "sample_rand";
+    private const string SampleRateKey = SentryBaggageKeys.Prefix + "sample_rate";
+    private const string OrgIdKey = SentryBaggageKeys.Prefix + "org_id";
 
     // Keys are short; decode on the stack below this and rent above it.
     private const int StackDecodeLimit = 256;
@@ -96,7 +95,7 @@ internal readonly struct SentryBaggageSummary
         ref string? sampleRate,
         ref string? orgId)
     {
-        if (!key.StartsWith(SentryPrefix, StringComparison.Ordinal))
+        if (!key.StartsWith(SentryBaggageKeys.Prefix, StringComparison.Ordinal))
         {
             hasThirdParty = true;
             return;

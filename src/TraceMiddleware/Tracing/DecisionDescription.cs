@@ -52,5 +52,6 @@ internal static class DecisionDescription
             : $"{verdict} ({reason})";
     }
 
-    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>A rate or sampler result as the logs write it; -0 (a valid rate, equal to 0) is written 0.</summary>
+    internal static string Number(double value) => (value == 0 ? 0 : value).ToString(CultureInfo.InvariantCulture);
 }

@@ -43,18 +43,6 @@ internal static partial class TracingLog
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The TracesSampler threw; the span is not sampled.")]
     public static partial void SamplerFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "The export queue is full ({Capacity} transactions): new transactions are dropped and counted until the exporters catch up. If this persists, raise ExportQueueCapacity or lower the sample rate.")]
-    public static partial void ExportQueueFull(ILogger logger, int capacity);
-
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "The export queue accepts transactions again; {Dropped} transactions were dropped while it was full.")]
-    public static partial void ExportQueueRecovered(ILogger logger, long dropped);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Exporter {Exporter} failed; its batches are dropped until it succeeds again.")]
-    public static partial void ExporterFailed(ILogger logger, string exporter, Exception exception);
-
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Exporter {Exporter} succeeded again; {Batches} batches ({Transactions} transactions) were dropped while it was failing.")]
-    public static partial void ExporterRecovered(ILogger logger, string exporter, long batches, long transactions);
-
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Span {Span} finished after its transaction {Transaction}; it is dropped. Later such spans are counted, not logged: finish child spans before their transaction.")]
     public static partial void LateSpanDropped(ILogger logger, string span, string transaction);
 

@@ -21,22 +21,19 @@ internal sealed class TracingRuntime : IDisposable
     /// <param name="options">The host's tracing options.</param>
     /// <param name="environment">The host environment: the default <c>Environment</c>.</param>
     /// <param name="loggerFactory">The host's loggers.</param>
+    /// <param name="dsn">The host's DSN, parsed once; <see langword="null"/> to parse <see cref="TracingOptions.Dsn"/> here.</param>
     /// <param name="hostingSource">
     /// The host's own <c>Microsoft.AspNetCore</c> activity source (ASP.NET Core registers one per host): the request
     /// spans this runtime enriches and samples. <see langword="null"/> outside ASP.NET Core.
     /// </param>
-    public TracingRuntime(IOptions<TracingOptions> options, IHostEnvironment? environment = null, ILoggerFactory? loggerFactory = null, ActivitySource? hostingSource = null)
+    public TracingRuntime(IOptions<TracingOptions> options, IHostEnvironment? environment = null, ILoggerFactory? loggerFactory = null, ConfiguredSentryDsn? dsn = null, ActivitySource? hostingSource = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
         Options = o;
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TraceMiddleware");
 
-        if (o.Dsn is { Length: > 0 } dsn && SentryDsn.TryParse(dsn, out var parsed, out _))
-        {
-            Dsn = parsed;
-        }
-
+        Dsn = (dsn ?? new ConfiguredSentryDsn(() => o.Dsn)).Value;
         PublicKey = Dsn?.PublicKey;
         OrgId = string.IsNullOrEmpty(o.OrgId) ? Dsn?.OrgId : o.OrgId;
         Release = o.Release;

@@ -71,6 +71,20 @@ public sealed class DiagnosticsLogTests
         Assert.Contains("Sampling: TracesSampler (code), which wins over the caller's decision and TracesSampleRate 0.5.", Assert.Single(logs.WithEventId(4101)).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-0")]
+    [InlineData("-0.0")]
+    public async Task StartUp_NegativeZeroRate_IsSaidAsZero(string rate)
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var host = TestHosts.Minimal(new() { ["Tracing:TracesSampleRate"] = rate });
+        await using var factory = Capture(host, logs);
+
+        (await factory.CreateClient().GetAsync("/api/orders/1")).Dispose();
+
+        Assert.Contains("Sampling: TracesSampleRate 0 for new traces;", Assert.Single(logs.WithEventId(4101)).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task WithheldOutgoingRequest_DebugLineNamesTheUrlAndTheTargets()
     {

@@ -2,11 +2,14 @@ using System.Diagnostics;
 using TraceMiddleware.Export;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Testing;
+using TraceMiddleware.Tests.Export.Sentry;
 
 namespace TraceMiddleware.Tests.Export;
 
 public sealed class ExportQueueTests
 {
+    private static readonly DateTimeOffset Start = new(2030, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
     private static SentryTransaction Tx(string name) =>
         new(new Activity(name), [], 0, DynamicSamplingContext.Empty, "custom", null, "test", false);
 
@@ -27,7 +30,8 @@ public sealed class ExportQueueTests
     public void FullQueue_IsLoggedOnce_AndRecovery_OnceWithTheDroppedCount()
     {
         var logs = new CapturingLoggerProvider();
-        var queue = new ExportQueue(1, logs.CreateLogger("TraceMiddleware"));
+        var clock = new FixedTimeProvider(Start);
+        var queue = new ExportQueue(1, logs.CreateLogger("TraceMiddleware"), clock);
         queue.TryEnqueue(Tx("kept"));
         for (var i = 0; i < 7; i++)
         {
@@ -36,6 +40,7 @@ public sealed class ExportQueueTests
 
         queue.TakeBatch(1);
         queue.TryEnqueue(Tx("accepted again"));
+        clock.Now += StateChangeLogLimiter.Interval;
         queue.TryEnqueue(Tx("dropped again"));
 
         var full = logs.WithEventId(2001);
@@ -44,6 +49,68 @@ public sealed class ExportQueueTests
         var recovered = Assert.Single(logs.WithEventId(2002));
         Assert.Contains("7 transactions were dropped", recovered.Message, StringComparison.Ordinal);
         Assert.Equal(8, queue.DroppedCount);
+    }
+
+    [Fact]
+    public void QueueFillingAndDrainingForTenSeconds_LogsOnePairWithCounts()
+    {
+        // Arrange: a one-place queue that fills and drains every 30 ms, as under sustained overload.
+        var logs = new CapturingLoggerProvider();
+        var clock = new FixedTimeProvider(Start);
+        var queue = new ExportQueue(1, logs.CreateLogger("TraceMiddleware"), clock);
+
+        // Act: 340 spells within the interval, then one more after it.
+        for (var i = 0; i < 340; i++)
+        {
+            Flap(queue);
+            clock.Now += TimeSpan.FromMilliseconds(29);
+        }
+
+        var pairWithinTheInterval = (logs.Count(2001), logs.Count(2002));
+        clock.Now = Start + StateChangeLogLimiter.Interval;
+        Flap(queue);
+        queue.TryEnqueue(Tx("accepted"));
+
+        // Assert: one pair per interval; the second recovery line counts every spell since the first, and every drop.
+        Assert.Equal((1, 1), pairWithinTheInterval);
+        Assert.Equal(2, logs.Count(2001));
+        var recovered = logs.WithEventId(2002);
+        Assert.Equal(2, recovered.Count);
+        Assert.Contains("1 transactions were dropped while it was full (times full since the last report: 1)", recovered[0].Message, StringComparison.Ordinal);
+        Assert.Contains("340 transactions were dropped while it was full (times full since the last report: 340)", recovered[1].Message, StringComparison.Ordinal);
+        Assert.Equal(341, queue.DroppedCount);
+
+        static void Flap(ExportQueue queue)
+        {
+            queue.TryEnqueue(Tx("fills"));
+            queue.TryEnqueue(Tx("dropped"));
+            queue.TakeBatch(1);
+        }
+    }
+
+    [Fact]
+    public void QueueFullAgainSoonAfterAPair_StaysFull_IsLoggedOnceTheIntervalHasPassed()
+    {
+        // Arrange: a logged pair, then a fill within the interval that lasts.
+        var logs = new CapturingLoggerProvider();
+        var clock = new FixedTimeProvider(Start);
+        var queue = new ExportQueue(1, logs.CreateLogger("TraceMiddleware"), clock);
+        queue.TryEnqueue(Tx("fills"));
+        queue.TryEnqueue(Tx("dropped"));
+        queue.TakeBatch(1);
+        queue.TryEnqueue(Tx("fills again"));
+        queue.TryEnqueue(Tx("dropped while the log says it accepts"));
+        var fullLinesBefore = logs.Count(2001);
+
+        // Act: still full once the interval has passed.
+        clock.Now += StateChangeLogLimiter.Interval;
+        queue.TryEnqueue(Tx("dropped later"));
+        queue.TryEnqueue(Tx("dropped later still"));
+
+        // Assert
+        Assert.Equal(1, fullLinesBefore);
+        Assert.Equal(2, logs.Count(2001));
+        Assert.Equal(1, logs.Count(2002));
     }
 
     [Fact]

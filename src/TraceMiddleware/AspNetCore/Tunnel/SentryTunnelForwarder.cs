@@ -40,7 +40,7 @@ internal sealed class SentryTunnelForwarder : IDisposable
 
         // The browser SDK posts text/plain (no CORS preflight); the body was checked to be an envelope, so it
         // is labelled as one: Sentry accepts either, but receivers such as Spotlight keep only this type.
-        content.Headers.TryAddWithoutValidation(HeaderNames.ContentType, "application/x-sentry-envelope");
+        content.Headers.TryAddWithoutValidation(HeaderNames.ContentType, SentryProtocol.EnvelopeContentType);
 
         if (contentEncoding.Count > 0)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using TraceMiddleware.Export.Sentry;
 
 namespace TraceMiddleware.AspNetCore.Tunnel;
 
@@ -17,7 +18,7 @@ internal static class SentryTunnelResponse
         var response = context.Response;
         response.StatusCode = (int)upstream.StatusCode;
         CopyHeader(upstream.Headers, response.Headers, HeaderNames.RetryAfter);
-        CopyHeader(upstream.Headers, response.Headers, "X-Sentry-Rate-Limits");
+        CopyHeader(upstream.Headers, response.Headers, SentryProtocol.RateLimitsHeader);
         CopyHeader(upstream.Content.Headers, response.Headers, HeaderNames.ContentType);
         CopyHeader(upstream.Content.Headers, response.Headers, HeaderNames.ContentEncoding);
         try

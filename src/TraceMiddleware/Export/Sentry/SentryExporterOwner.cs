@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.Export.Sentry;
 
@@ -9,11 +8,16 @@ namespace TraceMiddleware.Export.Sentry;
 /// </summary>
 internal sealed class SentryExporterOwner : IDisposable
 {
-    public SentryExporterOwner(TracingRuntime runtime, ILoggerFactory loggerFactory)
+    /// <param name="dsn">The host's DSN.</param>
+    /// <param name="loggerFactory">For the exporter's logger.</param>
+    /// <param name="time">The host's clock (a <see cref="TimeProvider"/> in the container); the system clock when null.</param>
+    public SentryExporterOwner(ConfiguredSentryDsn dsn, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
-        if (runtime.Dsn is { } dsn)
+        ArgumentNullException.ThrowIfNull(dsn);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        if (dsn.Value is { } value)
         {
-            Exporter = new SentryTraceExporter(dsn, new SentryTransportOptions(), handler: null, loggerFactory.CreateLogger("TraceMiddleware.Sentry"), TimeProvider.System);
+            Exporter = new SentryTraceExporter(value, new SentryTransportOptions(), handler: null, loggerFactory.CreateLogger("TraceMiddleware.Sentry"), time ?? TimeProvider.System);
         }
     }
 

@@ -22,8 +22,15 @@ internal sealed class SentryTransportOptions
     public const int DefaultMaxConcurrentSends = 8;
 
     /// <summary>
+    /// The default of <see cref="MaxHeldTransactions"/>: the export queue's default capacity, so a receiver left
+    /// alone holds at most as much again as the queue.
+    /// </summary>
+    public const int DefaultMaxHeldTransactions = 1000;
+
+    /// <summary>
     /// How long a receiver found unreachable is left alone before one envelope probes it again; the wait doubles
-    /// with each failed probe, up to <see cref="MaxBackoff"/>, and transactions in between are dropped unsent.
+    /// with each failed probe, up to <see cref="MaxBackoff"/>. Transactions in between are held for the probe
+    /// (at most <see cref="MaxHeldTransactions"/>), and dropped if it fails.
     /// </summary>
     public static readonly TimeSpan FirstProbeWait = TimeSpan.FromSeconds(1);
 
@@ -45,6 +52,12 @@ internal sealed class SentryTransportOptions
     /// it was down, rate-limiting or rejecting), a batch sends one envelope at a time.
     /// </summary>
     public int MaxConcurrentSends { get; init; } = DefaultMaxConcurrentSends;
+
+    /// <summary>
+    /// The most transactions held, unsent, while an unreachable receiver is left alone until its next probe (or
+    /// shutdown's last try); beyond it they are dropped. 0 drops them all at once.
+    /// </summary>
+    public int MaxHeldTransactions { get; init; } = DefaultMaxHeldTransactions;
 
     /// <summary>The backoff scale: retry <c>n</c> waits a random time in [0, min(<see cref="MaxBackoff"/>, base·2^(n-1))] (full jitter).</summary>
     public TimeSpan BaseBackoff { get; init; } = TimeSpan.FromMilliseconds(500);

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Testing;
@@ -39,6 +40,16 @@ public sealed class SentryReceiver : IAsyncDisposable
         var receiver = new SentryReceiver();
         (receiver._app, var baseAddress) = await LoopbackServer.StartAsync(app => app.MapPost("/api/{project}/envelope/", receiver.HandleAsync));
         receiver.Port = baseAddress.Port;
+        return receiver;
+    }
+
+    /// <summary>A receiver on <paramref name="port"/> (say one that was <see cref="ClosedPort"/> until now: a receiver that comes back).</summary>
+    public static async Task<SentryReceiver> StartAsync(int port)
+    {
+        var receiver = new SentryReceiver { Port = port };
+        (receiver._app, _) = await LoopbackServer.StartAsync(
+            app => app.MapPost("/api/{project}/envelope/", receiver.HandleAsync),
+            builder => builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port)));
         return receiver;
     }
 
