@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 
 namespace Shop;

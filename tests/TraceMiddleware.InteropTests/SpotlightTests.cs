@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.InteropTests.Infrastructure;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using TraceMiddleware.AspNetCore.Tunnel;
 using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.AspNetCore;
@@ -15,13 +16,16 @@ internal sealed class TracingMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly TracingRuntime _runtime;
+    private readonly SentryTunnelRoutes _tunnels;
 
-    public TracingMiddleware(RequestDelegate next, TracingRuntime runtime)
+    public TracingMiddleware(RequestDelegate next, TracingRuntime runtime, SentryTunnelRoutes tunnels)
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(tunnels);
         _next = next;
         _runtime = runtime;
+        _tunnels = tunnels;
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -29,7 +33,7 @@ internal sealed class TracingMiddleware
         var hosting = context.Features.Get<IHttpActivityFeature>()?.Activity;
 
         // A Sentry tunnel request carries telemetry about telemetry: it gets no span.
-        if (_runtime.TunnelRoutes.IsTunnelRequest(context))
+        if (_tunnels.IsTunnelRequest(context))
         {
             RequestSpan.Suppress(hosting);
             await _next(context);

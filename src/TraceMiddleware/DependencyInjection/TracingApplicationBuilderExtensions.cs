@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using TraceMiddleware.AspNetCore.Tunnel;
 using TraceMiddleware.AspNetCore;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Tracing;
 
@@ -31,6 +33,7 @@ public static class TracingApplicationBuilderExtensions
         app.Properties[PlacedKey] = true;
         registration.PlacedByHand = true;
         var runtime = app.ApplicationServices.GetRequiredService<TracingRuntime>();
-        return app.Use(next => new TracingMiddleware(next, runtime).InvokeAsync);
+        var tunnels = app.ApplicationServices.GetRequiredService<SentryTunnelRoutes>();
+        return app.Use(next => new TracingMiddleware(next, runtime, tunnels).InvokeAsync);
     }
 }

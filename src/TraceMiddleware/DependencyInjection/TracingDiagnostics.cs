@@ -1,4 +1,5 @@
 using System.Globalization;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Console;
 using TraceMiddleware.Export.Sentry;

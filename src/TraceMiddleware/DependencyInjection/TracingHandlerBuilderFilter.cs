@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Http;
 using TraceMiddleware.Tracing;
 

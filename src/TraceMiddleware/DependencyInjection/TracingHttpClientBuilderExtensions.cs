@@ -10,7 +10,7 @@ public static class TracingHttpClientBuilderExtensions
     /// <summary>
     /// Adds the trace handler at this position of the client's handler chain (for example outside or
     /// inside a retry handler). Every client already gets one, outermost, unless
-    /// <see cref="TracingOptions.InstrumentAllHttpClients"/> is off; a client never gets two.
+    /// <see cref="TraceMiddleware.Configuration.TracingOptions.InstrumentAllHttpClients"/> is off; a client never gets two.
     /// </summary>
     /// <param name="builder">The client builder.</param>
     /// <returns>The client builder.</returns>

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using TraceMiddleware.AspNetCore.Tunnel;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Console;
@@ -97,6 +99,7 @@ public static class TracingServiceCollectionExtensions
         // ASP.NET Core hosting starts the request's activity with the parent this propagator reads.
         services.TryAddSingleton(sp => new TracePropagator(sp.GetRequiredService<TracingRuntime>(), TracePropagator.Original));
         services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(sp => sp.GetRequiredService<TracePropagator>()));
+        services.TryAddSingleton<SentryTunnelRoutes>();
         services.TryAddSingleton(sp => new SentryTracer(sp.GetRequiredService<TracingRuntime>()));
         services.TryAddSingleton(sp => new SentryExporterOwner(sp.GetRequiredService<ConfiguredSentryDsn>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new TraceExportService(() => CreateExportPipeline(sp)));

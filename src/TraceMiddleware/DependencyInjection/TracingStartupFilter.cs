@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using TraceMiddleware.AspNetCore.Tunnel;
 using TraceMiddleware.AspNetCore;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.DependencyInjection;
@@ -21,7 +23,8 @@ internal sealed class TracingStartupFilter : IStartupFilter
         {
             var registration = services.GetRequiredService<TracingRegistration>();
             var runtime = services.GetRequiredService<TracingRuntime>();
-            app.Use(nextDelegate => registration.PlacedByHand ? nextDelegate : new TracingMiddleware(nextDelegate, runtime).InvokeAsync);
+            var tunnels = services.GetRequiredService<SentryTunnelRoutes>();
+            app.Use(nextDelegate => registration.PlacedByHand ? nextDelegate : new TracingMiddleware(nextDelegate, runtime, tunnels).InvokeAsync);
         }
 
         next(app);

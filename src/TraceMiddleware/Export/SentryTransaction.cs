@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TraceMiddleware.Propagation;
+using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.Export;
 
@@ -68,5 +69,5 @@ public sealed class SentryTransaction
     public bool ReportParentSpanId { get; }
 
     /// <summary>The most child spans one transaction carries, as in Sentry's SDKs.</summary>
-    public const int MaxSpans = 1000;
+    public const int MaxSpans = SpanBuffer.MaxSpans;
 }

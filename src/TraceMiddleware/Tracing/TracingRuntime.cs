@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Propagation;
@@ -71,9 +72,6 @@ internal sealed class TracingRuntime : IDisposable
 
     /// <summary>This host's <c>Microsoft.AspNetCore</c> source; <see langword="null"/> outside ASP.NET Core.</summary>
     public ActivitySource? HostingSource { get; }
-
-    /// <summary>The paths of this host's Sentry tunnels, which the middleware leaves untraced.</summary>
-    public AspNetCore.Tunnel.SentryTunnelRoutes TunnelRoutes { get; } = new();
 
     /// <summary>Whether spans are recorded at all: a rate or a sampler is set. Otherwise only headers flow.</summary>
     public bool TracingEnabled => Options.TracesSampleRate is not null || Options.TracesSampler is not null;

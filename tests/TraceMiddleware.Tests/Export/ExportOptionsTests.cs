@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 
 namespace TraceMiddleware.Tests.Export;

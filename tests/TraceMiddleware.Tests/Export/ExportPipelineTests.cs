@@ -1,3 +1,4 @@
+using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export;
 using TraceMiddleware.Testing;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TraceMiddleware.Export;
+using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.Tests.Export;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Export.Sentry;
 
 namespace TraceMiddleware.AspNetCore.Tunnel;

@@ -2,7 +2,7 @@ namespace TraceMiddleware.AspNetCore.Tunnel;
 
 /// <summary>
 /// The request-body bytes all of a tunnel's requests together may hold at once
-/// (<see cref="DependencyInjection.SentryTunnelOptions.MaxBufferedBytes"/>). A request takes its share
+/// (<see cref="SentryTunnelOptions.MaxBufferedBytes"/>). A request takes its share
 /// before it reads a byte of its body and gives it back once its buffer is returned; a request that does
 /// not fit is refused unread, so slow or silent clients can hold no more than this much memory.
 /// </summary>

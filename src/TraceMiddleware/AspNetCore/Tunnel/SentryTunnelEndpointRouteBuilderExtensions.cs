@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TraceMiddleware.AspNetCore.Tunnel;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Tracing;
 
@@ -88,7 +89,7 @@ public static class SentryTunnelEndpointRouteBuilderExtensions
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(tunnel.Dispose);
 
         // The tracing middleware usually runs before routing: it knows tunnel requests by their path.
-        var routes = runtime.TunnelRoutes;
+        var routes = services.GetRequiredService<SentryTunnelRoutes>();
         if (endpoints is RouteGroupBuilder)
         {
             routes.AddUnresolved();

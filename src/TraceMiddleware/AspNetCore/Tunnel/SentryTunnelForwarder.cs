@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Http;
 

@@ -1,4 +1,4 @@
-namespace TraceMiddleware.DependencyInjection;
+namespace TraceMiddleware.AspNetCore.Tunnel;
 
 /// <summary>
 /// Settings of the endpoint <c>app.MapSentryTunnel("/monitoring")</c>, bound from the <c>Tracing:Tunnel</c>
@@ -17,7 +17,7 @@ public sealed class SentryTunnelOptions
     internal const long DefaultMaxBufferedBytes = 16 * 1024 * 1024;
 
     /// <summary>The longest <see cref="Timeout"/> and <see cref="RequestBodyTimeout"/> accepted: 5 minutes.</summary>
-    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
+    internal static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// More DSNs envelopes may be forwarded to, besides the configured <c>Tracing:Dsn</c> (which is always

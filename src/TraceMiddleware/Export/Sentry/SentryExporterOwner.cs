@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TraceMiddleware.Configuration;
 
 namespace TraceMiddleware.Export.Sentry;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using TraceMiddleware.Configuration;
 
 namespace TraceMiddleware.Export.Sentry;
 

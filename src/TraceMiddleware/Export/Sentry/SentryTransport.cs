@@ -1,3 +1,4 @@
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Http;
 
 namespace TraceMiddleware.Export.Sentry;

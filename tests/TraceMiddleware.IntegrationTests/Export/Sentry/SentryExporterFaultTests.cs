@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Testing;

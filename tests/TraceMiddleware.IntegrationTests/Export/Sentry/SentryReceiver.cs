@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Testing;
 

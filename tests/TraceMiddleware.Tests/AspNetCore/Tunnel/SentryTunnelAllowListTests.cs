@@ -1,5 +1,6 @@
 using System.Text;
 using TraceMiddleware.AspNetCore.Tunnel;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Export.Sentry;
 
 namespace TraceMiddleware.Tests.AspNetCore.Tunnel;

@@ -1,3 +1,4 @@
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Export.Sentry;
 
 namespace TraceMiddleware.Tests.Export.Sentry;

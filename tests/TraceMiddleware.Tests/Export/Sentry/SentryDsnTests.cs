@@ -1,3 +1,4 @@
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Testing;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Sentry;
 

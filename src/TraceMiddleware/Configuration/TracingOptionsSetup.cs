@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace TraceMiddleware.DependencyInjection;
+namespace TraceMiddleware.Configuration;
 
 /// <summary>Binds the configuration sections first, so that settings made in code win.</summary>
 internal sealed class TracingOptionsSetup : IConfigureOptions<TracingOptions>

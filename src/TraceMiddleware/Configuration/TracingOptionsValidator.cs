@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using TraceMiddleware.Export.Sentry;
 
-namespace TraceMiddleware.DependencyInjection;
+namespace TraceMiddleware.Configuration;
 
 /// <summary>
 /// Stops start-up on a bad setting, naming the key and the reason (runs through <c>ValidateOnStart</c>).

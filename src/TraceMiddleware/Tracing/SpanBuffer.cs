@@ -1,14 +1,17 @@
 using System.Diagnostics;
 
-namespace TraceMiddleware.Export;
+namespace TraceMiddleware.Tracing;
 
 /// <summary>
 /// The finished child spans of one local root, kept on the root's state until the root finishes. Bounded by
-/// <see cref="SentryTransaction.MaxSpans"/>; once closed it keeps nothing, so a span that outlives its
+/// <see cref="MaxSpans"/>; once closed it keeps nothing, so a span that outlives its
 /// root is refused rather than held.
 /// </summary>
 internal sealed class SpanBuffer
 {
+    /// <summary>The most child spans one transaction carries, as in Sentry's SDKs.</summary>
+    public const int MaxSpans = 1000;
+
     /// <summary>
     /// A buffer that is closed already: what a root that never had a child finishes with, so that finishing
     /// allocates nothing and a child that outlives its root is still refused.
@@ -34,7 +37,7 @@ internal sealed class SpanBuffer
     }
 
     /// <summary>
-    /// Keeps a finished child, or counts it when the buffer already holds <see cref="SentryTransaction.MaxSpans"/>.
+    /// Keeps a finished child, or counts it when the buffer already holds <see cref="MaxSpans"/>.
     /// </summary>
     /// <returns><see langword="false"/> when the root has already finished: the span is neither kept nor counted here.</returns>
     public bool TryAdd(Activity span)
@@ -47,7 +50,7 @@ internal sealed class SpanBuffer
             }
 
             _spans ??= new List<Activity>(4);
-            if (_spans.Count < SentryTransaction.MaxSpans)
+            if (_spans.Count < MaxSpans)
             {
                 _spans.Add(span);
             }

@@ -1,4 +1,4 @@
-namespace TraceMiddleware.Export.Sentry;
+namespace TraceMiddleware.Configuration;
 
 /// <summary>
 /// A parsed Sentry DSN, <c>{scheme}://{public_key}@{host}[:port]/{path/}{project_id}</c>, and the

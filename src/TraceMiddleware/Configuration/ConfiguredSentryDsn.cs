@@ -1,4 +1,4 @@
-namespace TraceMiddleware.Export.Sentry;
+namespace TraceMiddleware.Configuration;
 
 /// <summary>
 /// One host's Sentry DSN (the <c>Dsn</c> option), parsed once and handed to whatever needs it: options

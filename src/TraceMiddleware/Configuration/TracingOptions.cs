@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Sampling;
 
-namespace TraceMiddleware.DependencyInjection;
+namespace TraceMiddleware.Configuration;
 
 /// <summary>
 /// Settings of <c>AddTracing</c>, bound from configuration (for example the <c>Tracing</c> section of

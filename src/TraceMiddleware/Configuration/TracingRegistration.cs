@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace TraceMiddleware.DependencyInjection;
+namespace TraceMiddleware.Configuration;
 
 /// <summary>
 /// What <c>AddTracing</c> was told, kept as a singleton so that calling it several times (with a

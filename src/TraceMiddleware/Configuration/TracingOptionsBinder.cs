@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using TraceMiddleware.Propagation;
 
-namespace TraceMiddleware.DependencyInjection;
+namespace TraceMiddleware.Configuration;
 
 /// <summary>
 /// Binds <see cref="TracingOptions"/> from configuration by hand: reflection binding is not trim-safe,
