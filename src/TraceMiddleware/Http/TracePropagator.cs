@@ -126,7 +126,8 @@ internal sealed class TracePropagator : DistributedContextPropagator
     {
         // A trace id without a span id still joins the trace, under a made-up parent that is never reported.
         var spanId = parent.HasSpanId ? parent.SpanId : HexId.FromActivitySpanId(ActivitySpanId.CreateRandom());
-        return string.Create(TraceParentHeader.Length, (parent.TraceId, spanId, parent.Sampled == true), static (text, p) =>
+        var flags = (parent.Sampled == true ? 1 : 0) | (parent.RandomTraceId ? 2 : 0);
+        return string.Create(TraceParentHeader.Length, (parent.TraceId, spanId, flags), static (text, p) =>
         {
             "00-".CopyTo(text);
             HexId.TryFormatTraceId(p.TraceId, text[3..], out _);
@@ -134,7 +135,7 @@ internal sealed class TracePropagator : DistributedContextPropagator
             HexId.TryFormatSpanId(p.spanId, text[36..], out _);
             text[52] = '-';
             text[53] = '0';
-            text[54] = p.Item3 ? '1' : '0';
+            text[54] = (char)('0' + p.flags);
         });
     }
 

@@ -36,8 +36,10 @@ internal static class TraceHeaderWriter
         string? tracestate = null;
         if (includeW3C)
         {
-            // Deferred is sent as not sampled (flags 00), as Sentry's SDKs do.
-            var flags = sampled == true ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None;
+            // Deferred is sent as not sampled (flags 00), as Sentry's SDKs do. The random flag is the caller's
+            // traceparent's; a trace started here has a random id; a foreign root's id is unknown, so unset.
+            var flags = (sampled == true ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None)
+                | (root is not null && (root.Incoming?.RandomTraceId ?? true) ? TraceParentHeader.RandomTraceIdFlag : ActivityTraceFlags.None);
             traceparent = new TraceParentHeader(span.TraceId, span.SpanId, flags).ToString();
             tracestate = root?.TraceState;
         }
