@@ -42,14 +42,8 @@ internal sealed class TracePropagator : DistributedContextPropagator
     /// The process-wide propagator as it was before the library replaced it (.NET's default, or the app's own):
     /// what other carriers are given to.
     /// </summary>
-    public static DistributedContextPropagator Original
-    {
-        get
-        {
-            Install();
-            return s_original!;
-        }
-    }
+    public static DistributedContextPropagator Original =>
+        s_original ?? (Current is TracePropagator ours ? ours._inner : Current);
 
     /// <summary>All headers this propagator may write; .NET removes them before injecting again on a redirect.</summary>
     public override IReadOnlyCollection<string> Fields => _fields;
