@@ -10,4 +10,7 @@ internal static partial class TracingDiagnosticsLog
 {
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Tracing started. Sampling: {Sampling}. Spans: {Exporters}. Trace headers go to: {Targets}. traceparent: {Traceparent}. Incoming trace headers: {Trust}. Server-Timing header: {ServerTiming}. Environment {Environment}, release {Release}.")]
     public static partial void Started(ILogger logger, string sampling, string exporters, string targets, string traceparent, string trust, string serverTiming, string environment, string release);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Unknown tracing setting {Key} is ignored. {Suggestion}")]
+    public static partial void UnknownSetting(ILogger logger, string key, string suggestion);
 }
