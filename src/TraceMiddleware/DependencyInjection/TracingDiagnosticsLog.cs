@@ -13,4 +13,7 @@ internal static partial class TracingDiagnosticsLog
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Unknown tracing setting {Key} is ignored. {Suggestion}")]
     public static partial void UnknownSetting(ILogger logger, string key, string suggestion);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Trace propagation target {Index} (\"{Target}\") is a plain string: it matches anywhere in the URL, so a URL of any host whose path contains it gets the trace headers too. Anchor it at the scheme and host with a regular expression such as {Example}")]
+    public static partial void TargetMatchesInsidePath(ILogger logger, int index, string target, string example);
 }

@@ -3,13 +3,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TraceMiddleware.Configuration;
 using TraceMiddleware.Export;
+using TraceMiddleware.Propagation;
 using TraceMiddleware.Tracing;
 
 namespace TraceMiddleware.DependencyInjection;
 
 /// <summary>
 /// Says once, at start-up, what tracing will do (event 4101): the answer to most "why is nothing
-/// happening" questions is in that one line. Before it, a warning for each key that is not a setting (4102).
+/// happening" questions is in that one line. Before it, a warning for each setting that is ignored or weaker
+/// than it looks: an unknown key (4102), a plain-string target that can match inside a path (4103).
 /// </summary>
 internal sealed class TracingStartupDiagnostics : IHostedService
 {
@@ -33,6 +35,7 @@ internal sealed class TracingStartupDiagnostics : IHostedService
         if (_runtime.Logger.IsEnabled(LogLevel.Warning))
         {
             WarnUnknownKeys(_runtime.Logger, _registration, _configuration);
+            WarnPathMatchingTargets(_runtime.Logger, _runtime.Targets);
         }
 
         Log(_runtime, exporters);
@@ -76,6 +79,18 @@ internal sealed class TracingStartupDiagnostics : IHostedService
                         key.Path,
                         key.Suggestion is { } suggestion ? $"Did you mean {suggestion}?" : "No known setting is close to it.");
                 }
+            }
+        }
+    }
+
+    /// <summary>Event 4103 for each plain-string target that can match inside a path, with its index and text.</summary>
+    internal static void WarnPathMatchingTargets(ILogger logger, TracePropagationTargetList targets)
+    {
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (PathMatchingTargets.CanMatchInsidePath(targets[i]))
+            {
+                TracingDiagnosticsLog.TargetMatchesInsidePath(logger, i, targets[i].Value, PathMatchingTargets.AnchoredExample(targets[i].Value));
             }
         }
     }
