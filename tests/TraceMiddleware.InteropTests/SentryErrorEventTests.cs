@@ -106,6 +106,24 @@ public sealed class SentryErrorEventTests
     }
 
     [Fact]
+    public async Task ErrorLoggedInsideAChildSpan_ArrivesAsAnEventOfThatSpan()
+    {
+        // Arrange
+        await using var standIn = await SentryIngestStandIn.StartAsync();
+        await using var app = await SentryErrorsApp.StartAsync(standIn);
+
+        // Act
+        var status = await app.GetAsync("/orders/11/log");
+        var transaction = await standIn.WaitForTransactionAsync(t => t.Name == "GET /orders/{id}/log", "our transaction");
+        var error = await standIn.WaitForErrorEventAsync(e => e.Transaction == "GET /orders/{id}/log", "Sentry's event for the logged error");
+
+        // Assert
+        Assert.Equal(200, status);
+        var span = Assert.Single(transaction.Spans, s => s.Op == "inventory");
+        Assert.Equal(new ReceivedSpan(transaction.TraceId, span.SpanId, transaction.Root.SpanId, null, null), error.Trace with { Op = null });
+    }
+
+    [Fact]
     public async Task ExceptionInAMiddlewareBeforeAnyEndpoint_NamesOurTransaction()
     {
         // Arrange

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Sentry;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
@@ -12,7 +13,7 @@ namespace TraceMiddleware.InteropTests.Infrastructure;
 /// An app that runs both: <c>AddTracing()</c>, sending its transactions to project 1 of the stand-in, and Sentry's
 /// own SDK (<c>Sentry.AspNetCore</c>) with <c>UseTraceMiddleware()</c>, sending its events to project 2. Its endpoints
 /// fail in the ways an app does: in the endpoint, inside a child span, in an outgoing call, in a middleware before
-/// any endpoint.
+/// any endpoint; one logs an error instead.
 /// </summary>
 public sealed class SentryErrorsApp : IAsyncDisposable
 {
@@ -31,8 +32,7 @@ public sealed class SentryErrorsApp : IAsyncDisposable
 
     /// <param name="standIn">Where both send.</param>
     /// <param name="sentryFirst">Whether <c>UseSentry</c> is called before <c>AddTracing</c> (so Sentry's middleware is outermost).</param>
-    /// <param name="useTraceMiddleware">Whether Sentry's options get <c>UseTraceMiddleware()</c> (off: Sentry's SDK as it comes).</param>
-    public static async Task<SentryErrorsApp> StartAsync(SentryIngestStandIn standIn, bool sentryFirst = true, bool useTraceMiddleware = true)
+    public static async Task<SentryErrorsApp> StartAsync(SentryIngestStandIn standIn, bool sentryFirst = true)
     {
         var (app, baseAddress) = await LoopbackServer.StartAsync(
             app =>
@@ -54,6 +54,15 @@ public sealed class SentryErrorsApp : IAsyncDisposable
                         throw new InvalidOperationException($"card for order {id} declined");
                     }
                 });
+                app.MapGet("/orders/{id}/log", string (string id, SentryTracer tracer, ILogger<SentryErrorsApp> logger) =>
+                {
+                    using (tracer.StartSpan("reserve stock", "inventory"))
+                    {
+                        logger.LogError("Stock for order {OrderId} is short", id);
+                    }
+
+                    return "reserved what there was";
+                });
                 app.MapGet("/orders/{id}/call", async (string id, string url, IHttpClientFactory factory) =>
                 {
                     using var response = await factory.CreateClient("downstream").GetAsync(url);
@@ -64,7 +73,7 @@ public sealed class SentryErrorsApp : IAsyncDisposable
             {
                 if (sentryFirst)
                 {
-                    UseSentry(builder, standIn, useTraceMiddleware);
+                    UseSentry(builder, standIn);
                 }
 
                 builder.Services.AddTracing(o =>
@@ -77,7 +86,7 @@ public sealed class SentryErrorsApp : IAsyncDisposable
 
                 if (!sentryFirst)
                 {
-                    UseSentry(builder, standIn, useTraceMiddleware);
+                    UseSentry(builder, standIn);
                 }
             },
             new WebApplicationOptions { EnvironmentName = "Production" });
@@ -108,14 +117,11 @@ public sealed class SentryErrorsApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private static void UseSentry(WebApplicationBuilder builder, SentryIngestStandIn standIn, bool useTraceMiddleware) =>
+    private static void UseSentry(WebApplicationBuilder builder, SentryIngestStandIn standIn) =>
         builder.WebHost.UseSentry(o =>
         {
             o.Dsn = standIn.Dsn("errors", int.Parse(SentryProject, System.Globalization.CultureInfo.InvariantCulture));
             o.Environment = "production";
-            if (useTraceMiddleware)
-            {
-                o.UseTraceMiddleware();
-            }
+            o.UseTraceMiddleware();
         });
 }
