@@ -1,4 +1,5 @@
 using TraceMiddleware.Export;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Testing;
 

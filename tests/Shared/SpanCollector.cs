@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Testing;
 

@@ -7,6 +7,7 @@ using TraceMiddleware.IntegrationTests.Export.Sentry;
 using TraceMiddleware.IntegrationTests.Infrastructure;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.IntegrationTests;
 

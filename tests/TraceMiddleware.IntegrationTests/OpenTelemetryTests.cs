@@ -4,6 +4,7 @@ using OpenTelemetry.Trace;
 using TraceMiddleware.IntegrationTests.Infrastructure;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.IntegrationTests;
 

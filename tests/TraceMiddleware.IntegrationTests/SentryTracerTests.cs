@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TraceMiddleware.IntegrationTests.Infrastructure;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.IntegrationTests;
 

@@ -5,6 +5,7 @@ using MinimalApp;
 using TraceMiddleware.IntegrationTests.Infrastructure;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.IntegrationTests;
 

@@ -49,7 +49,7 @@ public sealed class DotnetToNodeServerTests
         Assert.Matches(@"^0\.[0-9]{1,6}$|^0$", dsc["sample_rand"]);
         Assert.Equal(dsc.OrderBy(p => p.Key), nodeTransaction.DynamicSamplingContext.OrderBy(p => p.Key));
         Assert.Equal(dsc.OrderBy(p => p.Key), ourTransaction.DynamicSamplingContext.Entries.OrderBy(p => p.Key));
-        Assert.Contains(ourClient, ourTransaction.Spans);
+        Assert.Contains(ourClient, ourTransaction.Activities);
 
         // Assert: what our SDK sent to Sentry: the head of the trace, with the client span node continued.
         var sent = await standIn.WaitForTransactionAsync(t => t.TraceId == traceId && t.Envelope.SdkName == "sentry.dotnet.tracemiddleware", "our transaction");

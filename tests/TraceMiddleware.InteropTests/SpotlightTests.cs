@@ -6,6 +6,7 @@ using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.InteropTests.Infrastructure;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.InteropTests;
 

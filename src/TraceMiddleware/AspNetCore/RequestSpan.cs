@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.AspNetCore;
 
@@ -64,7 +65,7 @@ internal static class RequestSpan
             root = runtime.StartRoot(name, ActivityKind.Server, incoming, Configure);
         }
 
-        if (!root.IsDecided)
+        if (!root.IsDecided || runtime.Ignore.NeedRoute)
         {
             if (context.GetEndpoint() is not null)
             {
@@ -74,6 +75,7 @@ internal static class RequestSpan
             }
             else
             {
+                // Routing tells the root when it has chosen the endpoint: the sampler and the ignore rules see the route.
                 context.Features.Set<IEndpointFeature>(root);
             }
         }
@@ -91,6 +93,12 @@ internal static class RequestSpan
     {
         root.RefreshName();
         root.EnsureDecided();
+        var runtime = root.Runtime;
+        if (root.Recording && runtime.Ignore.IgnoresRequest(context, root.Name))
+        {
+            root.Ignore();
+        }
+
         root.HttpContext = null;
         if (!root.Recording)
         {
@@ -116,9 +124,16 @@ internal static class RequestSpan
             status = SpanStatus.FromHttpStatusCode(statusCode);
         }
 
+        if (runtime.Ignore.IgnoresStatusCode(statusCode))
+        {
+            root.Ignore();
+            return;
+        }
+
         var activity = root.Activity;
         activity.SetTag(SpanTags.HttpResponseStatusCode, StatusCodeTag.Box(statusCode));
         SpanStatus.Set(activity, status);
+        RequestFacts.Take(context, root, runtime.Options.SendDefaultPii);
     }
 
     /// <summary>Keeps a span out of every exporter: no recorded flag, no data.</summary>

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Sampling;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Configuration;
 
@@ -142,6 +143,45 @@ public sealed class TracingOptions
     /// static HTML page continues the trace without Razor. Default <see langword="false"/>.
     /// </summary>
     public bool ServerTimingHeader { get; set; }
+
+    /// <summary>
+    /// Send what identifies a person (Sentry's name): the client's IP address (as the user's), and the request's
+    /// headers and cookies, also when another instrumentation wrote them on a span (a user agent, a client
+    /// address). Default <see langword="false"/>. The query string is never sent; what the app sets as the user
+    /// with <c>SentryTracer.SetUser</c> is sent either way.
+    /// </summary>
+    public bool SendDefaultPii { get; set; }
+
+    /// <summary>Sentry tags every transaction of this service carries (Sentry's <c>DefaultTags</c>), such as <c>region: eu-west</c>.</summary>
+    public IDictionary<string, string> DefaultTags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Transactions left out of Sentry and every exporter, matched on the transaction name (<c>GET /health</c>)
+    /// and the request path (<c>/health</c>): written as propagation targets are (a plain string is a
+    /// case-insensitive substring; one starting with <c>^</c> is a regular expression; code may add
+    /// <see cref="Regex"/> objects). An ignored request is still continued and propagated; it is only not recorded.
+    /// </summary>
+    public IList<TracePropagationTarget> IgnoreTransactions { get; set; } = [];
+
+    /// <summary>
+    /// Response status codes whose requests are left out of Sentry and every exporter: single codes (<c>"404"</c>)
+    /// and ranges (<c>"500-599"</c>). Default none.
+    /// </summary>
+    public IList<string> IgnoreStatusCodes { get; set; } = [];
+
+    /// <summary>
+    /// Leave static-file requests out of Sentry and every exporter: requests answered by a static-asset endpoint
+    /// (<c>MapStaticAssets</c>) and requests that matched no endpoint whose path ends in a static file's extension
+    /// (<c>UseStaticFiles</c>: <c>.css</c>, <c>.js</c>, images, fonts, source maps). Default <see langword="true"/>.
+    /// </summary>
+    public bool IgnoreStaticFiles { get; set; } = true;
+
+    /// <summary>
+    /// Sees every finished transaction before any exporter does, on the export path (never on a request's), and
+    /// returns it (changed or not) or <see langword="null"/> to drop it: scrub a URL, drop a noisy transaction, add
+    /// a tag. An exception drops that transaction and is logged once. Code only (Sentry's <c>SetBeforeSendTransaction</c>).
+    /// </summary>
+    public Func<SentryTransaction, SentryTransaction?>? BeforeSendTransaction { get; set; }
 
     internal List<string> ConfigurationErrors { get; } = [];
 }

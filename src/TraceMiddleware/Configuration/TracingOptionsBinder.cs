@@ -34,8 +34,13 @@ internal static class TracingOptionsBinder
         WholeNumber<TracingOptions>(nameof(TracingOptions.ExportQueueCapacity), (o, v) => o.ExportQueueCapacity = v),
         WholeNumber<TracingOptions>(nameof(TracingOptions.ExportBatchSize), (o, v) => o.ExportBatchSize = v),
         new(nameof(TracingOptions.ShutdownTimeout), BindShutdownTimeout),
-        new(nameof(TracingOptions.TracePropagationTargets), BindTargets),
+        new(nameof(TracingOptions.TracePropagationTargets), (section, o, errors) => o.TracePropagationTargets = BindPatterns(section, errors) ?? o.TracePropagationTargets),
         TextList<TracingOptions>(nameof(TracingOptions.UnsampledHttpMethods), (o, v) => o.UnsampledHttpMethods = v),
+        Flag<TracingOptions>(nameof(TracingOptions.SendDefaultPii), (o, v) => o.SendDefaultPii = v),
+        TextMap<TracingOptions>(nameof(TracingOptions.DefaultTags), (o, v) => o.DefaultTags = v),
+        new(nameof(TracingOptions.IgnoreTransactions), (section, o, errors) => o.IgnoreTransactions = BindPatterns(section, errors) ?? o.IgnoreTransactions),
+        TextList<TracingOptions>(nameof(TracingOptions.IgnoreStatusCodes), (o, v) => o.IgnoreStatusCodes = v),
+        Flag<TracingOptions>(nameof(TracingOptions.IgnoreStaticFiles), (o, v) => o.IgnoreStaticFiles = v),
     ];
 
     public static void Bind(IConfiguration section, TracingOptions options)
@@ -113,11 +118,12 @@ internal static class TracingOptionsBinder
         }
     }
 
-    private static void BindTargets(IConfigurationSection section, TracingOptions options, List<string> errors)
+    /// <summary>A list of targets or patterns, each a string as TracePropagationTarget reads it; <see langword="null"/> when the key is absent.</summary>
+    private static List<TracePropagationTarget>? BindPatterns(IConfigurationSection section, List<string> errors)
     {
         if (!section.Exists())
         {
-            return;
+            return null;
         }
 
         var list = new List<TracePropagationTarget>();
@@ -138,7 +144,7 @@ internal static class TracingOptionsBinder
             }
         }
 
-        options.TracePropagationTargets = list;
+        return list;
     }
 
     private static bool IsWholeNumber(string value)

@@ -69,6 +69,45 @@ internal sealed class TracingOptionsValidator : IValidateOptions<TracingOptions>
             errors.Add($"{p}{nameof(TracingOptions.ShutdownTimeout)}: {options.ShutdownTimeout:c} is longer than the limit of {TimeSpan.FromSeconds(TracingOptions.MaxShutdownTimeoutSeconds):c}.");
         }
 
+        ValidateLists(options, p, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateLists(TracingOptions options, string p, List<string> errors)
+    {
+        if (options.IgnoreStatusCodes is null)
+        {
+            errors.Add($"{p}{nameof(TracingOptions.IgnoreStatusCodes)}: the list is null; use an empty list to keep every status code.");
+        }
+        else
+        {
+            for (var i = 0; i < options.IgnoreStatusCodes.Count; i++)
+            {
+                if (!StatusCodeRanges.TryParse(options.IgnoreStatusCodes[i], out _, out var error))
+                {
+                    errors.Add($"{p}{nameof(TracingOptions.IgnoreStatusCodes)}:{i}: {error}");
+                }
+            }
+        }
+
+        if (options.IgnoreTransactions is null)
+        {
+            errors.Add($"{p}{nameof(TracingOptions.IgnoreTransactions)}: the list is null; use an empty list to keep every transaction.");
+        }
+        else
+        {
+            for (var i = 0; i < options.IgnoreTransactions.Count; i++)
+            {
+                if (options.IgnoreTransactions[i] is null)
+                {
+                    errors.Add($"{p}{nameof(TracingOptions.IgnoreTransactions)}:{i}: the entry is null.");
+                }
+            }
+        }
+
+        if (options.DefaultTags is null)
+        {
+            errors.Add($"{p}{nameof(TracingOptions.DefaultTags)}: the dictionary is null; use an empty one for no tags.");
+        }
     }
 }

@@ -20,4 +20,7 @@ internal static partial class ExportLog
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Exporter {Exporter} succeeded again; {Batches} batches ({Transactions} transactions) were dropped while it was failing (times failing since the last report: {Spells}).")]
     public static partial void ExporterRecovered(ILogger logger, string exporter, long batches, long transactions, int spells);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "BeforeSendTransaction threw on transaction {Transaction}; that transaction is dropped. Later failures drop their transactions too and are not logged.")]
+    public static partial void BeforeSendFailed(ILogger logger, string transaction, Exception exception);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Export;
 
@@ -41,11 +42,15 @@ internal sealed class ExportPipeline : IDisposable
         }
 
         Queue = new ExportQueue(options.ExportQueueCapacity, _logger);
+        BeforeSend = options.BeforeSendTransaction is { } hook ? new BeforeSendHook(hook, _logger) : null;
         Collector = new TransactionCollector(Queue, _logger);
         _hook = Collector.OnSpanStopped;
     }
 
     public ExportQueue Queue { get; }
+
+    /// <summary>The app's <c>BeforeSendTransaction</c>, run before the exporters; <see langword="null"/> when none is set.</summary>
+    public BeforeSendHook? BeforeSend { get; }
 
     public TransactionCollector Collector { get; }
 
@@ -172,6 +177,11 @@ internal sealed class ExportPipeline : IDisposable
 
     private Task ExportAsync(SentryTransaction[] batch, CancellationToken token)
     {
+        if (BeforeSend is { } hook && (batch = hook.Apply(batch)).Length == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         if (_exporters.Length == 1)
         {
             return ExportAsync(_exporters[0], batch, token);

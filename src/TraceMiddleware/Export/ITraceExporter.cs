@@ -1,3 +1,5 @@
+using TraceMiddleware.Transactions;
+
 namespace TraceMiddleware.Export;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Export;
 
@@ -58,6 +59,13 @@ internal sealed class TransactionCollector
     {
         var spans = root.CloseSpans(out var dropped);
         var activity = root.Activity;
+        var runtime = root.Runtime;
+        if (root.HttpContext is null && root.Request is null && runtime.Ignore.IgnoresName(root.Name))
+        {
+            // A root of the manual API, named as an ignore rule says (a request's was checked as it ended).
+            return;
+        }
+
         SentryTransaction transaction;
         try
         {
@@ -69,7 +77,8 @@ internal sealed class TransactionCollector
                 root.TransactionSource,
                 root.Runtime.Release,
                 root.Runtime.Environment,
-                reportParentSpanId: !root.SyntheticParent && activity.ParentSpanId != default);
+                reportParentSpanId: !root.SyntheticParent && activity.ParentSpanId != default,
+                Details(root));
         }
         catch (Exception exception)
         {
@@ -79,5 +88,21 @@ internal sealed class TransactionCollector
         }
 
         _queue.TryEnqueue(transaction);
+    }
+
+    private static TransactionDetails Details(TraceRoot root)
+    {
+        var runtime = root.Runtime;
+        var tags = root.Tags;
+        var defaults = runtime.DefaultTags;
+        if (defaults.Length > 0)
+        {
+            // The transaction's own tags win over the defaults.
+            tags = [.. defaults.Where(d => !tags.Any(t => t.Key == d.Key)), .. tags];
+        }
+
+        return tags.Length == 0 && root.User is null && root.Request is null && !runtime.Options.SendDefaultPii
+            ? TransactionDetails.None
+            : new TransactionDetails(tags, root.User, root.Request, runtime.Options.SendDefaultPii);
     }
 }

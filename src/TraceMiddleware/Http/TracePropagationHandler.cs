@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Http;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TraceMiddleware.Propagation;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tracing;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TraceMiddleware.Propagation;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tracing;
 
@@ -84,6 +85,45 @@ public sealed class SentryTracer
             ? StartTransaction(name, op)
             : _runtime.StartChild(name, op, SpanOps.OriginManual, ActivityKind.Internal, root);
     }
+
+    /// <summary>
+    /// Puts a Sentry tag (indexed and searchable in Sentry) on the current transaction: the request being served,
+    /// or the root started with this tracer. Sentry's limits apply: keys up to 32 characters, values up to 200.
+    /// </summary>
+    /// <param name="key">The tag's name, such as <c>tenant</c>.</param>
+    /// <param name="value">The tag's value, such as <c>acme</c>.</param>
+    /// <returns><see langword="false"/> when there is no current transaction of this host to put it on.</returns>
+    public bool SetTag(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (CurrentRoot() is not { } root)
+        {
+            return false;
+        }
+
+        root.SetTag(key, value);
+        return true;
+    }
+
+    /// <summary>
+    /// Says who the current transaction is about (its user in Sentry): what is set here is sent as it is. The
+    /// client's address is added only with <c>SendDefaultPii</c>, and only when <paramref name="user"/> names none.
+    /// </summary>
+    /// <param name="user">The user, or <see langword="null"/> to forget the one set before.</param>
+    /// <returns><see langword="false"/> when there is no current transaction of this host.</returns>
+    public bool SetUser(SentryUser? user)
+    {
+        if (CurrentRoot() is not { } root)
+        {
+            return false;
+        }
+
+        root.User = user?.Clone();
+        return true;
+    }
+
+    private TraceRoot? CurrentRoot() => TraceRoot.Find(Activity.Current) is { } root && ReferenceEquals(root.Runtime, _runtime) ? root : null;
 
     private Activity StartRoot(string name, string op, ActivityKind kind, IncomingTrace? incoming, ContinuationOutcome outcome) =>
         _runtime.StartRoot(name, kind, incoming, activity => new TraceRoot(_runtime, activity, incoming, op, SpanOps.OriginManual)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tracing;
 
@@ -10,7 +11,7 @@ namespace TraceMiddleware.Tracing;
 internal sealed class SpanBuffer
 {
     /// <summary>The most child spans one transaction carries, as in Sentry's SDKs.</summary>
-    public const int MaxSpans = 1000;
+    public const int MaxSpans = Transactions.SentryTransaction.MaxSpans;
 
     /// <summary>
     /// A buffer that is closed already: what a root that never had a child finishes with, so that finishing

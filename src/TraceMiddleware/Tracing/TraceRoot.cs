@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using TraceMiddleware.Export;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Sampling;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tracing;
 
@@ -29,6 +30,7 @@ internal sealed class TraceRoot : IEndpointFeature
     private volatile bool _decided;
     private bool _deciding;
     private Endpoint? _endpoint;
+    private Dictionary<string, string>? _tags;
     private int _clientSpans;
     private int _guardedClientSpans;
 
@@ -99,6 +101,45 @@ internal sealed class TraceRoot : IEndpointFeature
         }
     }
 
+    /// <summary>The user the app set while the transaction ran (<see cref="SentryTracer.SetUser"/>).</summary>
+    public SentryUser? User { get; set; }
+
+    /// <summary>What the transaction says about its request, taken as the request ends.</summary>
+    public SentryRequest? Request { get; set; }
+
+    /// <summary>The Sentry tags set while the transaction ran (<see cref="SentryTracer.SetTag"/>), in the order set.</summary>
+    public KeyValuePair<string, string>[] Tags
+    {
+        get
+        {
+            lock (this)
+            {
+                return _tags is null ? [] : [.. _tags];
+            }
+        }
+    }
+
+    /// <summary>Sets a Sentry tag of this transaction.</summary>
+    public void SetTag(string key, string value)
+    {
+        lock (this)
+        {
+            (_tags ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = value;
+        }
+    }
+
+    /// <summary>
+    /// Leaves this transaction out of every exporter (an ignore rule matched): not recorded, its spans not
+    /// exported; its trace is still passed on with the decision it has.
+    /// </summary>
+    public void Ignore()
+    {
+        EnsureDecided();
+        _recording = false;
+        Activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+        Activity.IsAllDataRequested = false;
+    }
+
     /// <summary>Whether the decision has been made.</summary>
     public bool IsDecided => _decided;
 
@@ -121,10 +162,14 @@ internal sealed class TraceRoot : IEndpointFeature
         set
         {
             _endpoint = value;
-            if (value is not null && !_decided)
+            if (value is not null && HttpContext is { } context)
             {
                 RefreshName();
                 EnsureDecided();
+                if (_recording && Runtime.Ignore.IgnoresRequest(context, Name))
+                {
+                    Ignore();
+                }
             }
         }
     }

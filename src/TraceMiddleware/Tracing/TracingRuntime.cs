@@ -7,6 +7,7 @@ using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Propagation;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tracing;
 
@@ -47,6 +48,8 @@ internal sealed class TracingRuntime : IDisposable
             : TracePropagationTargetList.Default;
         UnsampledHttpMethods = [.. o.UnsampledHttpMethods];
         HostingSource = hostingSource?.Name == HostingActivitySourceName ? hostingSource : null;
+        Ignore = new IgnoreRules(o);
+        DefaultTags = [.. o.DefaultTags];
         _listener = new SpanListener(this);
     }
 
@@ -76,6 +79,15 @@ internal sealed class TracingRuntime : IDisposable
 
     /// <summary>Whether spans are recorded at all: a rate or a sampler is set. Otherwise only headers flow.</summary>
     public bool TracingEnabled => Options.TracesSampleRate is not null || Options.TracesSampler is not null;
+
+    /// <summary>Which transactions are left out of every exporter.</summary>
+    public IgnoreRules Ignore { get; }
+
+    /// <summary>The tags every transaction of this host carries.</summary>
+    public KeyValuePair<string, string>[] DefaultTags { get; }
+
+    /// <summary>Whether the request waits for routing to learn its route: for a <c>TracesSampler</c>, or for ignore rules.</summary>
+    public bool WantsRoute => DecidesAfterRouting || Ignore.NeedRoute;
 
     /// <summary>Whether the sampling decision waits for routing: only a <c>TracesSampler</c> can use the route.</summary>
     public bool DecidesAfterRouting => Options.TracesSampler is not null;

@@ -62,6 +62,26 @@ public class Program
             return Results.Ok();
         });
 
+        app.MapGet("/health", () => "ok");
+
+        // A transaction with Sentry tags and a user, and span attributes another instrumentation might write
+        // (some of them personal data).
+        app.MapGet("/tagged", (SentryTracer tracer) =>
+        {
+            tracer.SetTag("tenant", "acme");
+            tracer.SetUser(new TraceMiddleware.Transactions.SentryUser { Id = "42", Email = "ada@example.com" });
+            var span = Activity.Current!;
+            span.SetTag("sentry.tag.plan", "gold");
+            span.SetTag("user_agent.original", "curl/8.0");
+            span.SetTag("client.address", "203.0.113.7");
+            span.SetTag("url.query", "?token=secret");
+            span.SetTag("http.request.header.x-api-key", new[] { "k-123" });
+            span.SetTag("app.cart.items", 3);
+            using var child = tracer.StartSpan("GET http://payments.internal/charge", "http.client");
+            child?.SetTag("url.full", "http://payments.internal/charge?card=4111");
+            return "tagged";
+        });
+
         app.MapGet("/manual", (SentryTracer tracer) =>
         {
             using var span = tracer.StartSpan("INSERT INTO orders", "db.query");

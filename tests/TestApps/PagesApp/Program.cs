@@ -10,7 +10,16 @@ public class Program
         builder.Services.AddRazorPages();
 
         var app = builder.Build();
-        app.MapRazorPages();
+
+        // As the webapp template serves wwwroot: static-asset endpoints; or, with StaticFilesMiddleware, the
+        // middleware before routing.
+        if (app.Configuration.GetValue<bool>("StaticFilesMiddleware"))
+        {
+            app.UseStaticFiles();
+        }
+
+        app.MapStaticAssets();
+        app.MapRazorPages().WithStaticAssets();
         app.MapGet("/plain", (HttpContext context) => Results.Content(
             "<!doctype html><html><head>" + TraceMiddleware.AspNetCore.TraceMetaTags.Render(context) + "</head><body>plain</body></html>",
             "text/html"));

@@ -31,14 +31,21 @@ public static class ExportHosts
             }
         });
 
+    /// <summary>Settings under which every request is sampled.</summary>
+    public static Dictionary<string, string?> SampledSettings => new() { ["Tracing:TracesSampleRate"] = "1" };
+
     /// <summary>A request that continues a sampled trace with a fresh id, so each test knows its traces.</summary>
-    public static async Task<string> GetSampledAsync(HttpClient client, string path)
+    public static async Task<string> GetSampledAsync(HttpClient client, string path, bool ensureSuccess = true)
     {
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("sentry-trace", $"{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-1");
         using var response = await client.SendAsync(request);
-        response.EnsureSuccessStatusCode();
+        if (ensureSuccess)
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
         return traceId;
     }
 

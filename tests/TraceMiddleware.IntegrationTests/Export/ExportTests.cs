@@ -5,6 +5,7 @@ using TraceMiddleware.Export;
 using TraceMiddleware.Export.InMemory;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.IntegrationTests.Export;
 
@@ -13,7 +14,7 @@ public sealed class ExportTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    private static readonly Dictionary<string, string?> Sampled = new() { ["Tracing:TracesSampleRate"] = "1" };
+    private static Dictionary<string, string?> Sampled => ExportHosts.SampledSettings;
 
     private static Func<SentryTransaction, bool> InTrace(string traceId) => t => t.Root.TraceId.ToHexString() == traceId;
 
@@ -35,7 +36,7 @@ public sealed class ExportTests
         Assert.Equal("http.server", transaction.Root.GetTagItem(SpanTags.Op));
         Assert.Equal("route", transaction.TransactionSource);
         Assert.True(transaction.ReportParentSpanId);
-        var span = Assert.Single(transaction.Spans);
+        var span = Assert.Single(transaction.Activities);
         Assert.Equal("http.client", span.GetTagItem(SpanTags.Op));
         Assert.Equal($"GET {echo.BaseAddress}orders", span.DisplayName);
         Assert.Equal(transaction.Root.SpanId, span.ParentSpanId);
@@ -52,7 +53,7 @@ public sealed class ExportTests
         var transaction = await exporter.WaitForTransactionAsync(InTrace(traceId), Wait);
 
         Assert.Equal("GET /manual", transaction.Root.DisplayName);
-        var span = Assert.Single(transaction.Spans);
+        var span = Assert.Single(transaction.Activities);
         Assert.Equal(("db.query", "INSERT INTO orders"), (span.GetTagItem(SpanTags.Op), span.DisplayName));
         Assert.Equal(transaction.Root.SpanId, span.ParentSpanId);
     }

@@ -1,5 +1,6 @@
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.InMemory;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.IntegrationTests.Export;
 

@@ -4,6 +4,7 @@ using TraceMiddleware.Export.InMemory;
 using TraceMiddleware.IntegrationTests.Infrastructure;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.IntegrationTests.Reliability;
 
@@ -63,8 +64,8 @@ public sealed class ConcurrencyTests
         Assert.Equal(sampled, transactions.Select(t => t.Root.TraceId.ToHexString()).ToHashSet());
         foreach (var transaction in transactions)
         {
-            Assert.Equal(2, transaction.Spans.Count);
-            Assert.All(transaction.Spans, s =>
+            Assert.Equal(2, transaction.Activities.Count);
+            Assert.All(transaction.Activities, s =>
             {
                 Assert.Equal(transaction.Root.SpanId, s.ParentSpanId);
                 Assert.Equal("http.client", s.GetTagItem(SpanTags.Op));

@@ -58,7 +58,7 @@ public sealed partial class ProcessWideSettingsTests
             var transaction = await exporter.WaitForTransactionAsync(t => t.Root.DisplayName == "GET /call", SpanCollector.Wait);
             Assert.NotEqual(default, transaction.Root.TraceId);
             Assert.Equal(ActivityIdFormat.W3C, transaction.Root.IdFormat);
-            Assert.All(transaction.Spans, s => Assert.Equal(ActivityIdFormat.W3C, s.IdFormat));
+            Assert.All(transaction.Activities, s => Assert.Equal(ActivityIdFormat.W3C, s.IdFormat));
         }
         finally
         {

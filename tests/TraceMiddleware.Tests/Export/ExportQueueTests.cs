@@ -3,6 +3,7 @@ using TraceMiddleware.Export;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tests.Export.Sentry;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tests.Export;
 

@@ -1,6 +1,7 @@
 using TraceMiddleware.Export;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tests.Export.Sentry;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tests.Export;
 

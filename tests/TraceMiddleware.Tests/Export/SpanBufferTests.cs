@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TraceMiddleware.Export;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tests.Export;
 

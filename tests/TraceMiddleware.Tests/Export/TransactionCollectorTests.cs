@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tests.Export;
 
@@ -43,7 +44,7 @@ public sealed class TransactionCollectorTests
 
         var transaction = Assert.Single(queue.TakeBatch(10));
         Assert.Equal("checkout", transaction.Root.DisplayName);
-        Assert.Equal([grandchild, second, first], transaction.Spans);
+        Assert.Equal([grandchild, second, first], transaction.Activities);
         Assert.Equal(0, transaction.DroppedSpanCount);
         Assert.Equal(transaction.Root.SpanId, second.ParentSpanId);
         Assert.Equal(second.SpanId, grandchild.ParentSpanId);
@@ -102,9 +103,9 @@ public sealed class TransactionCollectorTests
         host.Transaction(children: SentryTransaction.MaxSpans + 3);
 
         var transaction = Assert.Single(queue.TakeBatch(10));
-        Assert.Equal(SentryTransaction.MaxSpans, transaction.Spans.Count);
+        Assert.Equal(SentryTransaction.MaxSpans, transaction.Activities.Count);
         Assert.Equal(3, transaction.DroppedSpanCount);
-        Assert.Equal("child 0", transaction.Spans[0].DisplayName);
+        Assert.Equal("child 0", transaction.Activities[0].DisplayName);
     }
 
     [Fact]
@@ -122,7 +123,7 @@ public sealed class TransactionCollectorTests
         late2.Stop();
 
         var transaction = Assert.Single(queue.TakeBatch(10));
-        Assert.Empty(transaction.Spans);
+        Assert.Empty(transaction.Activities);
         Assert.Equal(0, transaction.DroppedSpanCount);
         Assert.Equal(2, collector.LateSpanCount);
         var log = Assert.Single(host.Logs.WithEventId(2005));
@@ -172,8 +173,8 @@ public sealed class TransactionCollectorTests
 
         var batch = queue.TakeBatch(10);
         Assert.Equal(2, batch.Length);
-        Assert.Equal((a, 2), (batch[0].Root.TraceId.ToHexString(), batch[0].Spans.Count));
-        Assert.Equal((b, 5), (batch[1].Root.TraceId.ToHexString(), batch[1].Spans.Count));
+        Assert.Equal((a, 2), (batch[0].Root.TraceId.ToHexString(), batch[0].Activities.Count));
+        Assert.Equal((b, 5), (batch[1].Root.TraceId.ToHexString(), batch[1].Activities.Count));
     }
 
     [Fact]
@@ -191,8 +192,8 @@ public sealed class TransactionCollectorTests
 
         var batch = queue.TakeBatch(1000);
         Assert.Equal(160, batch.Length);
-        Assert.All(batch, tx => Assert.Equal(int.Parse(tx.Root.DisplayName[1..]), tx.Spans.Count));
-        Assert.All(batch, tx => Assert.All(tx.Spans, s => Assert.Equal(tx.Root.TraceId, s.TraceId)));
+        Assert.All(batch, tx => Assert.Equal(int.Parse(tx.Root.DisplayName[1..]), tx.Activities.Count));
+        Assert.All(batch, tx => Assert.All(tx.Activities, s => Assert.Equal(tx.Root.TraceId, s.TraceId)));
     }
 
     [Fact]
@@ -239,7 +240,7 @@ public sealed class TransactionCollectorTests
 
             var transaction = Assert.Single(queue.TakeBatch(10));
             Assert.Same(root, transaction.Root);
-            Assert.Equal(before, transaction.Spans);
+            Assert.Equal(before, transaction.Activities);
         }
 
         Assert.Equal(expectedLate, collector.LateSpanCount);

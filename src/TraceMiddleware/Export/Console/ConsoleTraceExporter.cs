@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Export.Console;
 
@@ -49,7 +50,7 @@ internal sealed class ConsoleTraceExporter : ITraceExporter
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var root = transaction.Root;
-        var spans = transaction.Spans;
+        var spans = transaction.Activities;
         var known = new HashSet<ActivitySpanId>(spans.Count + 1) { root.SpanId };
         for (var i = 0; i < spans.Count; i++)
         {

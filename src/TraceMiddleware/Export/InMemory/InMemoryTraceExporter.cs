@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Export.InMemory;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Export.Sentry;
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Export.Sentry;
 
@@ -24,12 +25,8 @@ internal sealed class EnvelopeWriter
     /// <summary>The Sentry platform of this SDK.</summary>
     public const string Platform = "csharp";
 
-    /// <summary>The origin of a span that carries no <c>sentry.origin</c> tag, as in Sentry's SDKs.</summary>
-    public const string DefaultOrigin = "manual";
-
     private const int EventIdLength = 32;
     private const int InitialPayloadCapacity = 4096;
-    private const string DataTagPrefix = "sentry.";
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.Default };
 
@@ -61,6 +58,17 @@ internal sealed class EnvelopeWriter
     private static readonly JsonEncodedText StatusName = JsonEncodedText.Encode("status");
     private static readonly JsonEncodedText OriginName = JsonEncodedText.Encode("origin");
     private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
+    private static readonly JsonEncodedText TagsName = JsonEncodedText.Encode("tags");
+    private static readonly JsonEncodedText UserName = JsonEncodedText.Encode("user");
+    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText UsernameName = JsonEncodedText.Encode("username");
+    private static readonly JsonEncodedText EmailName = JsonEncodedText.Encode("email");
+    private static readonly JsonEncodedText IpAddressName = JsonEncodedText.Encode("ip_address");
+    private static readonly JsonEncodedText RequestName = JsonEncodedText.Encode("request");
+    private static readonly JsonEncodedText MethodName = JsonEncodedText.Encode("method");
+    private static readonly JsonEncodedText UrlName = JsonEncodedText.Encode("url");
+    private static readonly JsonEncodedText HeadersName = JsonEncodedText.Encode("headers");
+    private static readonly JsonEncodedText CookiesName = JsonEncodedText.Encode("cookies");
 
     private readonly TimeProvider _time;
     private readonly Func<Guid> _newEventId;
@@ -165,10 +173,11 @@ internal sealed class EnvelopeWriter
     {
         var json = _json;
         var root = transaction.Root;
+        var pii = transaction.SendDefaultPii;
         json.WriteStartObject();
         json.WriteString(TypeName, TransactionValue);
         json.WriteString(EventIdName, eventId);
-        json.WriteString(TransactionName, root.DisplayName);
+        json.WriteString(TransactionName, transaction.Name);
         json.WriteStartObject(TransactionInfoName);
         json.WriteString(SourceName, transaction.TransactionSource);
         json.WriteEndObject();
@@ -182,32 +191,133 @@ internal sealed class EnvelopeWriter
         json.WriteString(EnvironmentName, transaction.Environment);
         json.WriteString(PlatformName, PlatformValue);
         WriteSdk(json);
+        WriteTags(json, transaction);
+        WriteUser(json, transaction.User);
+        WriteRequest(json, transaction.Request);
 
         json.WriteStartObject(ContextsName);
         json.WriteStartObject(TraceName);
-        WriteIds(json, root, reportParent: transaction.ReportParentSpanId && root.ParentSpanId != default);
-        WriteOpStatusOrigin(json, root);
-        WriteData(json, root);
+        WriteIds(json, root, reportParent: transaction.ParentSpanId is not null);
+        json.WriteString(OpName, transaction.Operation);
+        json.WriteString(StatusName, transaction.Status);
+        json.WriteString(OriginName, transaction.Origin);
+        WriteData(json, root, transaction.ChangedData, pii);
         json.WriteEndObject();
         json.WriteEndObject();
 
         json.WriteStartArray(SpansName);
-        var spans = transaction.Spans;
-        for (var i = 0; i < spans.Count; i++)
+        if (transaction.ChangedSpans is { } changed)
         {
-            var span = spans[i];
-            json.WriteStartObject();
-            WriteIds(json, span, reportParent: span.ParentSpanId != default);
-            WriteOpStatusOrigin(json, span);
-            json.WriteString(DescriptionName, span.DisplayName);
-            json.WriteNumber(StartTimestampName, ToUnixSeconds(span.StartTimeUtc));
-            json.WriteNumber(TimestampName, ToUnixSeconds(span.StartTimeUtc + span.Duration));
-            WriteData(json, span);
-            json.WriteEndObject();
+            foreach (var span in changed)
+            {
+                WriteSpan(json, span.Activity, span, pii);
+            }
+        }
+        else
+        {
+            var spans = transaction.Activities;
+            for (var i = 0; i < spans.Count; i++)
+            {
+                WriteSpan(json, spans[i], null, pii);
+            }
         }
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    private static void WriteSpan(Utf8JsonWriter json, Activity activity, SentrySpan? span, bool pii)
+    {
+        json.WriteStartObject();
+        WriteIds(json, activity, reportParent: activity.ParentSpanId != default);
+        json.WriteString(OpName, span?.Operation ?? SpanData.Operation(activity));
+        json.WriteString(StatusName, span?.Status ?? SpanStatus.Of(activity));
+        json.WriteString(OriginName, activity.GetTagItem(SpanTags.Origin) as string ?? SentryTransaction.DefaultOrigin);
+        json.WriteString(DescriptionName, span?.Description ?? activity.DisplayName);
+        json.WriteNumber(StartTimestampName, ToUnixSeconds(activity.StartTimeUtc));
+        json.WriteNumber(TimestampName, ToUnixSeconds(activity.StartTimeUtc + activity.Duration));
+        WriteData(json, activity, span?.ChangedData, pii);
+        json.WriteEndObject();
+    }
+
+    private static void WriteTags(Utf8JsonWriter json, SentryTransaction transaction)
+    {
+        // Most transactions have no tags: the dictionary is built only when there are some.
+        var tags = transaction.ChangedTags
+            ?? (transaction.Details.Tags.Count > 0 || HasTagPrefix(transaction.Root) ? transaction.Tags : null);
+        if (tags is null || tags.Count == 0)
+        {
+            return;
+        }
+
+        json.WriteStartObject(TagsName);
+        foreach (var (key, value) in tags)
+        {
+            json.WriteString(key, value);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static bool HasTagPrefix(Activity activity)
+    {
+        foreach (var tag in activity.EnumerateTagObjects())
+        {
+            if (tag.Key.StartsWith(SpanData.TagPrefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void WriteUser(Utf8JsonWriter json, SentryUser? user)
+    {
+        if (user is null || user.IsEmpty)
+        {
+            return;
+        }
+
+        json.WriteStartObject(UserName);
+        WriteOptional(json, IdName, user.Id);
+        WriteOptional(json, UsernameName, user.Username);
+        WriteOptional(json, EmailName, user.Email);
+        WriteOptional(json, IpAddressName, user.IpAddress);
+        json.WriteEndObject();
+    }
+
+    private static void WriteRequest(Utf8JsonWriter json, SentryRequest? request)
+    {
+        if (request is null)
+        {
+            return;
+        }
+
+        json.WriteStartObject(RequestName);
+        WriteOptional(json, MethodName, request.Method);
+        WriteOptional(json, UrlName, request.Url);
+        if (request.HasHeaders)
+        {
+            json.WriteStartObject(HeadersName);
+            foreach (var (name, value) in request.Headers)
+            {
+                json.WriteString(name, value);
+            }
+
+            json.WriteEndObject();
+        }
+
+        WriteOptional(json, CookiesName, request.Cookies);
+        json.WriteEndObject();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter json, JsonEncodedText name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
     }
 
     private void WriteSdk(Utf8JsonWriter json)
@@ -229,20 +339,29 @@ internal sealed class EnvelopeWriter
         }
     }
 
-    private static void WriteOpStatusOrigin(Utf8JsonWriter json, Activity activity)
+    private static void WriteData(Utf8JsonWriter json, Activity activity, IDictionary<string, object?>? changed, bool pii)
     {
-        // A span of another ActivitySource carries no sentry.op; its operation name still says what made it.
-        json.WriteString(OpName, activity.GetTagItem(SpanTags.Op) as string ?? activity.OperationName);
-        json.WriteString(StatusName, SpanStatus.Of(activity));
-        json.WriteString(OriginName, activity.GetTagItem(SpanTags.Origin) as string ?? DefaultOrigin);
-    }
+        if (changed is not null)
+        {
+            if (changed.Count > 0)
+            {
+                json.WriteStartObject(DataName);
+                foreach (var (key, value) in changed)
+                {
+                    json.WritePropertyName(key);
+                    WriteValue(json, value, allowArray: true);
+                }
 
-    private static void WriteData(Utf8JsonWriter json, Activity activity)
-    {
+                json.WriteEndObject();
+            }
+
+            return;
+        }
+
         var started = false;
         foreach (var tag in activity.EnumerateTagObjects())
         {
-            if (tag.Key.StartsWith(DataTagPrefix, StringComparison.Ordinal))
+            if (!SpanData.IsSent(tag.Key, pii))
             {
                 continue;
             }
@@ -254,7 +373,7 @@ internal sealed class EnvelopeWriter
             }
 
             json.WritePropertyName(tag.Key);
-            WriteValue(json, tag.Value, allowArray: true);
+            WriteValue(json, SpanData.Value(tag.Key, tag.Value), allowArray: true);
         }
 
         if (started)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Export.Sentry;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using TraceMiddleware.Configuration;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Export.Sentry;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TraceMiddleware.Export;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 

@@ -4,6 +4,7 @@ using TraceMiddleware.Configuration;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Testing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 

@@ -1,6 +1,7 @@
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Testing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 

@@ -5,6 +5,7 @@ using TraceMiddleware.Export.Console;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Testing;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tests.Export.Console;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.InMemory;
 using TraceMiddleware.Propagation;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tests.Export.InMemory;
 

@@ -5,6 +5,7 @@ using TraceMiddleware.Export;
 using TraceMiddleware.Export.Sentry;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tests.Export.Sentry;
 

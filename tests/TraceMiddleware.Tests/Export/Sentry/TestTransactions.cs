@@ -3,6 +3,7 @@ using System.Text;
 using TraceMiddleware.Export;
 using TraceMiddleware.Propagation;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Tests.Export.Sentry;
 
@@ -105,7 +106,7 @@ public static class TestTransactions
     {
         var text = Encoding.UTF8.GetString(envelope);
         var activities = new List<Activity> { transaction.Root };
-        activities.AddRange(transaction.Spans);
+        activities.AddRange(transaction.Activities);
         for (var i = 0; i < activities.Count; i++)
         {
             text = text.Replace(activities[i].SpanId.ToHexString(), $"a{i + 1:x15}", StringComparison.Ordinal);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace TraceMiddleware.Tracing;
+namespace TraceMiddleware.Transactions;
 
 /// <summary>Sentry's span statuses and the mapping from HTTP status codes (PROTOCOL.md §8).</summary>
 internal static class SpanStatus

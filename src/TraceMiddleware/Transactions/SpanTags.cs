@@ -1,4 +1,4 @@
-namespace TraceMiddleware.Tracing;
+namespace TraceMiddleware.Transactions;
 
 /// <summary>
 /// The tag names this package writes on its activities. Sentry-only fields use the <c>sentry.</c>
