@@ -1,15 +1,17 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using TraceMiddleware.PackageTests.Infrastructure;
 
 namespace TraceMiddleware.PackageTests;
 
 /// <summary>How the consumer tests read README.md's Quick start and place it into a template's files.</summary>
-public sealed class QuickStartReadingTests
+public sealed partial class QuickStartReadingTests
 {
     [Fact]
     public void Readme_QuickStartLabelsEveryFileAUserEdits()
     {
         // Arrange
-        var quickStart = QuickStart.FromReadme();
+        var quickStart = ReadmeSnippets.QuickStart();
 
         // Act
         var files = quickStart.Parts.Select(p => p.File).ToList();
@@ -17,6 +19,34 @@ public sealed class QuickStartReadingTests
         // Assert: the consumer tests compile exactly these parts; a part that loses its label would silently go untested.
         Assert.Equal(["Program.cs", "appsettings.json", "_ViewImports.cshtml", "_Layout.cshtml"], files);
         Assert.Contains(quickStart.Parts, p => p.Lines.Any(l => l.Contains("AddTracing", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void TraceMiddlewarePackageReadme_SetUpIsPartOfTheQuickStartTheConsumerTestsCompile()
+    {
+        // Arrange
+        var setUp = ReadmeSnippets.PackageSetUp("TraceMiddleware");
+        var quickStart = ReadmeSnippets.QuickStart();
+
+        // Act
+        var parts = setUp.Parts.Select(part => (Part: part, Compiled: quickStart.Parts.Single(p => p.File == part.File))).ToList();
+
+        // Assert: the package page shows code and settings that the README's Quick start, which is compiled, also has.
+        Assert.Equal(["Program.cs", "appsettings.json"], parts.Select(p => p.Part.File));
+        foreach (var (part, compiled) in parts)
+        {
+            if (part.Language == "json")
+            {
+                var shown = ParseJsonPart(part)["Tracing"]!.AsObject();
+                var tested = ParseJsonPart(compiled)["Tracing"]!;
+                Assert.All(shown, setting => Assert.True(JsonNode.DeepEquals(setting.Value, tested[setting.Key]), $"Tracing:{setting.Key} differs from the Quick start's."));
+            }
+            else
+            {
+                var tested = compiled.Lines.Select(WithoutComment).ToHashSet();
+                Assert.All(part.Lines.Select(WithoutComment), line => Assert.Contains(line, tested));
+            }
+        }
     }
 
     [Fact]
@@ -48,7 +78,7 @@ public sealed class QuickStartReadingTests
             """;
 
         // Act
-        var quickStart = QuickStart.Parse(markdown);
+        var quickStart = ReadmeSnippets.Parse(markdown, "## Quick start");
 
         // Assert
         Assert.Equal(2, quickStart.Parts.Count);
@@ -89,4 +119,12 @@ public sealed class QuickStartReadingTests
         Assert.Equal(["<html>", "<!-- first -->", "<head>", "    <meta />", "<title />", "</head>"], above);
         Assert.Equal(["@using A", "@addTagHelper *, B"], appended);
     }
+
+    private static JsonObject ParseJsonPart(SnippetPart part) =>
+        JsonNode.Parse("{" + string.Join('\n', part.Lines) + "}")!.AsObject();
+
+    private static string WithoutComment(string line) => TrailingComment().Replace(line, string.Empty).Trim();
+
+    [GeneratedRegex(@"\s+//.*$")]
+    private static partial Regex TrailingComment();
 }

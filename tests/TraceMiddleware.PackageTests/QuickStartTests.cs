@@ -19,7 +19,7 @@ public sealed partial class QuickStartTests
     public async Task WebTemplate_WithTheQuickStart_ContinuesTheCallersTrace_InServerTimingAndInTheSentTransaction()
     {
         // Arrange
-        var quickStart = QuickStart.FromReadme();
+        var quickStart = ReadmeSnippets.QuickStart();
         using var workspace = ConsumerWorkspace.Create();
         var app = ConsumerApp.Create(workspace, "web", "ConsumerWeb");
         Assert.Equal(["Program.cs", "appsettings.json"], app.Apply(quickStart));
@@ -39,8 +39,8 @@ public sealed partial class QuickStartTests
         Assert.Equal(LocalPackages.Folder, workspace.RestoredFrom("TraceMiddleware"));
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET / answered {response.StatusCode}:\n{running.Output}");
         var serverTiming = ServerTiming(response);
-        var spanId = caller.AssertContinuedBy(serverTiming.GetValueOrDefault("sentry-trace"));
-        caller.AssertBaggageHandedOn(serverTiming.GetValueOrDefault("baggage"));
+        var spanId = caller.AssertContinuedBy(serverTiming.GetValueOrDefault("sentry-trace"), "the Server-Timing header");
+        caller.AssertBaggageHandedOn(serverTiming.GetValueOrDefault("baggage"), "the Server-Timing header");
         await AssertSentTransactionAsync(sentry, caller, spanId, app, running);
     }
 
@@ -48,7 +48,7 @@ public sealed partial class QuickStartTests
     public async Task WebappTemplate_WithTheQuickStart_RendersMetaTagsThatContinueTheCallersTrace()
     {
         // Arrange
-        var quickStart = QuickStart.FromReadme();
+        var quickStart = ReadmeSnippets.QuickStart();
         using var workspace = ConsumerWorkspace.Create();
         var app = ConsumerApp.Create(workspace, "webapp", "ConsumerPages");
         Assert.Equal(["Program.cs", "appsettings.json", "_ViewImports.cshtml", "_Layout.cshtml"], app.Apply(quickStart));
@@ -64,8 +64,8 @@ public sealed partial class QuickStartTests
         // Assert
         Assert.Equal(LocalPackages.Folder, workspace.RestoredFrom("TraceMiddleware"));
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET / answered {response.StatusCode}:\n{running.Output}");
-        var spanId = caller.AssertContinuedBy(MetaContent(page, "sentry-trace"));
-        caller.AssertBaggageHandedOn(WebUtility.HtmlDecode(MetaContent(page, "baggage")));
+        var spanId = caller.AssertContinuedBy(MetaContent(page, "sentry-trace"), "the page's meta tags");
+        caller.AssertBaggageHandedOn(WebUtility.HtmlDecode(MetaContent(page, "baggage")), "the page's meta tags");
         await AssertSentTransactionAsync(sentry, caller, spanId, app, running);
     }
 

@@ -26,9 +26,9 @@ public sealed partial record CallerTrace(string TraceId, string SpanId)
     /// Asserts that <paramref name="sentryTrace"/> (as a server hands it on) continues this trace: same trace id, a span
     /// of its own, sampled. Returns that span's id.
     /// </summary>
-    public string AssertContinuedBy(string? sentryTrace)
+    public string AssertContinuedBy(string? sentryTrace, string where)
     {
-        Assert.NotNull(sentryTrace);
+        Assert.True(sentryTrace is not null, $"No sentry-trace in {where}.");
         var match = SentryTraceValue().Match(sentryTrace);
         Assert.True(match.Success, $"'{sentryTrace}' is not a sentry-trace value.");
         Assert.Equal(TraceId, match.Groups["trace"].Value);
@@ -38,9 +38,9 @@ public sealed partial record CallerTrace(string TraceId, string SpanId)
     }
 
     /// <summary>Asserts that <paramref name="baggage"/> is this caller's Sentry baggage, handed on.</summary>
-    public void AssertBaggageHandedOn(string? baggage)
+    public void AssertBaggageHandedOn(string? baggage, string where)
     {
-        Assert.NotNull(baggage);
+        Assert.True(baggage is not null, $"No baggage in {where}.");
         var members = baggage.Split(',', StringSplitOptions.TrimEntries);
         Assert.Contains($"sentry-trace_id={TraceId}", members);
         Assert.Contains($"sentry-public_key={PublicKey}", members);

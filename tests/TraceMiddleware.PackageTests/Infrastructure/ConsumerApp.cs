@@ -22,23 +22,30 @@ public sealed class ConsumerApp
 
     public string Directory { get; }
 
-    /// <summary>`dotnet new TEMPLATE`, then `dotnet add package TraceMiddleware` at the repository's version.</summary>
-    public static ConsumerApp Create(ConsumerWorkspace workspace, string template, string name)
+    /// <summary>
+    /// `dotnet new TEMPLATE`, then `dotnet add package` for each of <paramref name="packages"/> (by default TraceMiddleware
+    /// at the repository's version). The build restores them.
+    /// </summary>
+    public static ConsumerApp Create(ConsumerWorkspace workspace, string template, string name, IReadOnlyList<(string Id, string Version)>? packages = null)
     {
         var app = new ConsumerApp(workspace, name);
         app.Dotnet(workspace.Directory, "new", template, "--name", name, "--output", app.Directory, "--no-restore");
-        app.Dotnet(app.Directory, "add", $"{name}.csproj", "package", "TraceMiddleware", "--version", Repository.Version);
+        foreach (var (id, version) in packages ?? [("TraceMiddleware", Repository.Version)])
+        {
+            app.Dotnet(app.Directory, "add", $"{name}.csproj", "package", id, "--version", version, "--no-restore");
+        }
+
         return app;
     }
 
     /// <summary>
-    /// Puts each Quick start part into the file it names, where the app has that file, and returns the files it changed.
+    /// Puts each README part into the file it names, where the app has that file, and returns the files it changed.
     /// JSON parts are properties of appsettings.json's top-level object; code parts are merged line by line.
     /// </summary>
-    public IReadOnlyList<string> Apply(QuickStart quickStart)
+    public IReadOnlyList<string> Apply(ReadmeSnippets snippets)
     {
         var applied = new List<string>();
-        foreach (var part in quickStart.Parts)
+        foreach (var part in snippets.Parts)
         {
             var candidates = System.IO.Directory.GetFiles(Directory, part.File, SearchOption.AllDirectories)
                 .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))

@@ -10,6 +10,7 @@ public static class Repository
 {
     private static readonly Lazy<string> s_root = new(FindRoot);
     private static readonly Lazy<XDocument> s_packageProps = new(() => XDocument.Load(Path.Combine(Root, "src", "Directory.Build.props")));
+    private static readonly Lazy<XDocument> s_pinnedVersions = new(() => XDocument.Load(Path.Combine(Root, "Directory.Packages.props")));
     private static readonly Lazy<string> s_head = new(() => ProcessRunner.Run("git", ["rev-parse", "HEAD"], Root, timeout: TimeSpan.FromSeconds(30)).Trim());
 
     /// <summary>The folder holding TraceMiddleware.sln, without a trailing separator.</summary>
@@ -23,6 +24,10 @@ public static class Repository
 
     /// <summary>The commit checked out, which the packages must name.</summary>
     public static string HeadCommit => s_head.Value;
+
+    /// <summary>The version of a third-party package the repository pins in Directory.Packages.props.</summary>
+    public static string PinnedVersion(string id) =>
+        s_pinnedVersions.Value.Descendants("PackageVersion").Single(e => e.Attribute("Include")?.Value == id).Attribute("Version")!.Value;
 
     public static string ReadmePath => Path.Combine(Root, "README.md");
 
