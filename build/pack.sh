@@ -8,8 +8,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/artifacts/packages}"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-rm -rf "$out"
 mkdir -p "$out"
+rm -f "$out"/*.nupkg "$out"/*.snupkg
 for project in TraceMiddleware TraceMiddleware.OpenTelemetry; do
   dotnet pack "$root/src/$project/$project.csproj" -c Release -warnaserror \
     -p:ContinuousIntegrationBuild=true -p:UseArtifactsOutput=true -p:ArtifactsPath="$root/artifacts/pack" \

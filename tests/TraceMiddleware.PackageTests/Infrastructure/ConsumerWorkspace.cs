@@ -23,26 +23,20 @@ public sealed class ConsumerWorkspace : IDisposable
     public string PackagesFolder { get; }
 
     /// <summary>
-    /// The environment of every dotnet command here: this process's, without the MSBuild settings a test host inherits
-    /// from `dotnet test`, without settings an app would read, and with the workspace's packages folder.
+    /// The environment of every dotnet command and app here: <see cref="ProcessRunner.WithoutHostSettings"/>, without
+    /// settings an app would read, and with the workspace's packages folder.
     /// </summary>
     public IReadOnlyDictionary<string, string?> Environment
     {
         get
         {
-            var environment = new Dictionary<string, string?>
-            {
-                ["NUGET_PACKAGES"] = PackagesFolder,
-                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-                ["DOTNET_NOLOGO"] = "1",
-                ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
-                [LocalPackages.FolderVariable] = null,
-            };
+            var environment = ProcessRunner.WithoutHostSettings();
+            environment["NUGET_PACKAGES"] = PackagesFolder;
+            environment[LocalPackages.FolderVariable] = null;
             foreach (DictionaryEntry variable in System.Environment.GetEnvironmentVariables())
             {
                 var name = (string)variable.Key;
-                if (name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
-                    || name.StartsWith("Tracing__", StringComparison.OrdinalIgnoreCase)
+                if (name.StartsWith("Tracing__", StringComparison.OrdinalIgnoreCase)
                     || name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
                     || name.Equals("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase)
                     || name.StartsWith("SENTRY_", StringComparison.OrdinalIgnoreCase))

@@ -36,8 +36,14 @@ public static class LocalPackages
         }
 
         var packed = Path.Combine(Path.GetTempPath(), "tracemiddleware-packages-" + Path.GetRandomFileName());
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(packed, recursive: true);
-        ProcessRunner.Run("bash", [Path.Combine(Repository.Root, "build", "pack.sh"), packed], Repository.Root, timeout: TimeSpan.FromMinutes(10));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (Directory.Exists(packed))
+            {
+                Directory.Delete(packed, recursive: true);
+            }
+        };
+        ProcessRunner.Run("bash", [Path.Combine(Repository.Root, "build", "pack.sh"), packed], Repository.Root, ProcessRunner.WithoutHostSettings(), TimeSpan.FromMinutes(10));
         return packed;
     }
 }

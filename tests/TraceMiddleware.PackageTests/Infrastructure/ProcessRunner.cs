@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Diagnostics;
 using System.Text;
 
@@ -65,6 +66,29 @@ public static class ProcessRunner
         }
 
         return start;
+    }
+
+    /// <summary>
+    /// Settings for a dotnet command started from a test: the MSBuild settings a test host inherits from `dotnet test`
+    /// removed (they belong to that build, not to the child's); no MSBuild node outlives the command; telemetry and
+    /// first-run output off.
+    /// </summary>
+    public static Dictionary<string, string?> WithoutHostSettings()
+    {
+        var environment = new Dictionary<string, string?>();
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (((string)variable.Key).StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase))
+            {
+                environment[(string)variable.Key] = null;
+            }
+        }
+
+        environment["MSBUILDDISABLENODEREUSE"] = "1";
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        environment["DOTNET_NOLOGO"] = "1";
+        environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        return environment;
     }
 
     public static string Describe(ProcessStartInfo start) => $"{start.FileName} {string.Join(' ', start.ArgumentList)}";
