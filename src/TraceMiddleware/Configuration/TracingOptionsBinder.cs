@@ -19,6 +19,8 @@ internal static class TracingOptionsBinder
         BindString(section, nameof(TracingOptions.Release), v => options.Release = v);
         BindString(section, nameof(TracingOptions.Environment), v => options.Environment = v);
         BindString(section, nameof(TracingOptions.OrgId), v => options.OrgId = v);
+        BindString(section, nameof(TracingOptions.ServiceName), v => options.ServiceName = v);
+        BindString(section, nameof(TracingOptions.Spotlight), v => options.Spotlight = v);
 
         if (section[nameof(TracingOptions.TracesSampleRate)] is { } rate)
         {
