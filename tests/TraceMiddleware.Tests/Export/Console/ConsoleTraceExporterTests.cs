@@ -56,6 +56,21 @@ public sealed class ConsoleTraceExporterTests
         Assert.Single(logs.Entries);
     }
 
+    [Fact]
+    public async Task FlushAsync_TheHostStops_LogsItsWaitingTreesAtOnce_AndLaterExportsStraightAway()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var exporter = new ConsoleTraceExporter(logs.CreateFactory(), "orders", new ConsoleTraceMerger(new FakeTimeProvider()));
+        await exporter.ExportAsync([Tx("a")], CancellationToken.None);
+
+        await exporter.FlushAsync(CancellationToken.None);
+        var atStop = logs.Entries.Count;
+        await exporter.ExportAsync([Tx("late")], CancellationToken.None);
+
+        Assert.Equal(1, atStop);
+        Assert.Equal(2, logs.Entries.Count);
+    }
+
     [Theory]
     [InlineData(null, "Shop", "Shop")]
     [InlineData("orders", "Shop", "orders")]
