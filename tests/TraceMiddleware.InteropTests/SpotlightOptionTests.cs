@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TraceMiddleware.InteropTests.Infrastructure;
@@ -51,5 +52,29 @@ public sealed class SpotlightOptionTests
         Assert.Equal("http.server", parsed.GetProperty("op").GetString());
         Assert.Equal("ok", parsed.GetProperty("status").GetString());
         Assert.Equal("csharp", parsed.GetProperty("platform").GetString());
+    }
+
+    [Fact]
+    public async Task TheShopsStartUpProbe_FindsARealSpotlight_AndNothingElse()
+    {
+        // Arrange: a real sidecar, a server that answers /health but is not Spotlight, and a closed port.
+        await using var spotlight = await SpotlightProcess.StartAsync();
+        var (other, otherAddress) = await LoopbackServer.StartAsync(context => context.Response.WriteAsync("OK"));
+        await using var _ = other;
+        int closedPort;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        // Act: as the Shop asks at start-up, but with time to spare for a loaded machine.
+        var timeout = TimeSpan.FromSeconds(10);
+        var real = await Shop.SpotlightProbe.IsRunningAsync(new Uri($"http://localhost:{spotlight.Port}/"), timeout);
+        var impostor = await Shop.SpotlightProbe.IsRunningAsync(otherAddress, timeout);
+        var nothing = await Shop.SpotlightProbe.IsRunningAsync(new Uri($"http://127.0.0.1:{closedPort}/"), timeout);
+
+        // Assert
+        Assert.Equal((true, false, false), (real, impostor, nothing));
     }
 }

@@ -25,7 +25,7 @@ internal sealed class ConsoleTraceExporter : ITraceExporter, IFlushableTraceExpo
 
     private readonly ILogger _logger;
     private readonly ConsoleTraceMerger _merger;
-    private readonly ConsoleTraceMerger.Sink _sink;
+    private readonly ConsoleTraceSink _sink;
 
     /// <param name="loggerFactory">The host's loggers.</param>
     /// <param name="serviceName">The label of this host's roots.</param>

@@ -21,7 +21,7 @@ namespace TraceMiddleware.Export.Console;
 /// <see cref="MaxRootsPerTrace"/> roots is logged at once. One timer serves every waiting trace.
 /// </para>
 /// <para>
-/// Each host attaches one <see cref="Sink"/> (its logger). A tree is logged through a host that contributed to
+/// Each host attaches one <see cref="ConsoleTraceSink"/> (its logger). A tree is logged through a host that contributed to
 /// it and is still attached; a host that detaches (its console exporter does when the host stops, or at the
 /// latest when it is disposed) first logs, through its own logger, every waiting tree no attached host contributed to. So one host's
 /// shutdown never loses another's trees, and a stopped host's logger is never used. Logging happens under the
@@ -51,10 +51,9 @@ internal sealed class ConsoleTraceMerger
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly Dictionary<ActivityTraceId, PendingTrace> _pending = [];
-    private readonly LinkedList<PendingTrace> _byAge = new();
-    private readonly HashSet<ActivityTraceId> _logged = [];
-    private readonly Queue<ActivityTraceId> _loggedOrder = new();
+    private readonly Dictionary<ActivityTraceId, PendingConsoleTrace> _pending = [];
+    private readonly LinkedList<PendingConsoleTrace> _byAge = new();
+    private readonly RecentTraceIds _logged = new(RememberedTraces);
     private ITimer? _timer;
     private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
     private int _pendingSpans;
@@ -103,14 +102,14 @@ internal sealed class ConsoleTraceMerger
     }
 
     /// <summary>Attaches a host: its trees may be logged through <paramref name="logger"/> until it detaches.</summary>
-    public Sink Attach(ILogger logger)
+    public ConsoleTraceSink Attach(ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        return new Sink(this, logger);
+        return new ConsoleTraceSink(this, logger);
     }
 
     /// <summary>Adds a root of this process: it joins its trace's waiting tree, or starts one.</summary>
-    public void Offer(Sink sink, ConsoleTraceRoot root)
+    public void Offer(ConsoleTraceSink sink, ConsoleTraceRoot root)
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(root);
@@ -131,7 +130,7 @@ internal sealed class ConsoleTraceMerger
             if (trace is null)
             {
                 MakeRoom(root.SpanCount, keep: null);
-                trace = new PendingTrace(root.TraceId, _time.GetUtcNow() + Window, _logged.Contains(root.TraceId));
+                trace = new PendingConsoleTrace(root.TraceId, _time.GetUtcNow() + Window, _logged.Contains(root.TraceId));
                 trace.Node = _byAge.AddLast(trace);
                 _pending.Add(root.TraceId, trace);
             }
@@ -148,7 +147,7 @@ internal sealed class ConsoleTraceMerger
 
     /// <summary>Adds a root from outside the process (the browser's) to its trace's tree, only while that waits.</summary>
     /// <returns>Whether a tree of its trace was waiting.</returns>
-    public bool TryJoin(Sink sink, ConsoleTraceRoot root)
+    public bool TryJoin(ConsoleTraceSink sink, ConsoleTraceRoot root)
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(root);
@@ -176,7 +175,7 @@ internal sealed class ConsoleTraceMerger
         }
     }
 
-    private void Detach(Sink sink)
+    internal void Detach(ConsoleTraceSink sink)
     {
         lock (_gate)
         {
@@ -222,7 +221,7 @@ internal sealed class ConsoleTraceMerger
         }
     }
 
-    private void Add(PendingTrace trace, Sink sink, ConsoleTraceRoot root)
+    private void Add(PendingConsoleTrace trace, ConsoleTraceSink sink, ConsoleTraceRoot root)
     {
         trace.Roots.Add(root);
         trace.SpanCount += root.SpanCount;
@@ -238,7 +237,7 @@ internal sealed class ConsoleTraceMerger
     /// join <paramref name="keep"/>, which is logged only when nothing else is left to make room.
     /// </summary>
     /// <returns>Whether <paramref name="keep"/> still waits.</returns>
-    private bool MakeRoom(int spans, PendingTrace? keep)
+    private bool MakeRoom(int spans, PendingConsoleTrace? keep)
     {
         var traces = keep is null ? 1 : 0;
         while (_pending.Count + traces > MaxPendingTraces || _pendingSpans + spans > MaxPendingSpans)
@@ -267,7 +266,7 @@ internal sealed class ConsoleTraceMerger
         return true;
     }
 
-    private void LogAndRemove(PendingTrace trace, ILogger? fallback)
+    private void LogAndRemove(PendingConsoleTrace trace, ILogger? fallback)
     {
         _pending.Remove(trace.TraceId);
         if (trace.Node is { List: not null } node)
@@ -276,7 +275,7 @@ internal sealed class ConsoleTraceMerger
         }
 
         _pendingSpans -= trace.SpanCount;
-        Remember(trace.TraceId);
+        _logged.Add(trace.TraceId);
         var logger = FirstAttached(trace)?.Logger ?? fallback;
         if (logger is not null)
         {
@@ -301,7 +300,7 @@ internal sealed class ConsoleTraceMerger
         }
     }
 
-    private static Sink? FirstAttached(PendingTrace trace)
+    private static ConsoleTraceSink? FirstAttached(PendingConsoleTrace trace)
     {
         for (var i = 0; i < trace.Contributors.Count; i++)
         {
@@ -312,20 +311,6 @@ internal sealed class ConsoleTraceMerger
         }
 
         return null;
-    }
-
-    private void Remember(ActivityTraceId traceId)
-    {
-        if (!_logged.Add(traceId))
-        {
-            return;
-        }
-
-        _loggedOrder.Enqueue(traceId);
-        if (_loggedOrder.Count > RememberedTraces)
-        {
-            _logged.Remove(_loggedOrder.Dequeue());
-        }
     }
 
     /// <summary>Sets the timer for the oldest waiting trace, or stops it when none waits.</summary>
@@ -352,42 +337,5 @@ internal sealed class ConsoleTraceMerger
 
         _timer ??= _time.CreateTimer(OnTimer, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _timer.Change(wait, Timeout.InfiniteTimeSpan);
-    }
-
-    /// <summary>One host's place in the merger: its logger, until it detaches.</summary>
-    public sealed class Sink : IDisposable
-    {
-        private readonly ConsoleTraceMerger _merger;
-
-        internal Sink(ConsoleTraceMerger merger, ILogger logger)
-        {
-            _merger = merger;
-            Logger = logger;
-        }
-
-        internal ILogger Logger { get; }
-
-        /// <summary>Guarded by the merger's lock.</summary>
-        internal bool Attached { get; set; } = true;
-
-        /// <summary>Detaches: waiting trees that no attached host contributed to are logged now, through this host.</summary>
-        public void Dispose() => _merger.Detach(this);
-    }
-
-    private sealed class PendingTrace(ActivityTraceId traceId, DateTimeOffset due, bool continued)
-    {
-        public ActivityTraceId TraceId { get; } = traceId;
-
-        public DateTimeOffset Due { get; } = due;
-
-        public bool Continued { get; } = continued;
-
-        public List<ConsoleTraceRoot> Roots { get; } = [];
-
-        public List<Sink> Contributors { get; } = [];
-
-        public int SpanCount { get; set; }
-
-        public LinkedListNode<PendingTrace>? Node { get; set; }
     }
 }
