@@ -7,7 +7,7 @@ namespace TraceMiddleware.Testing;
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 that records the headers of every request it receives and answers
-/// them as JSON; <c>/redirect?to=URL</c> answers 302 to URL. It is what an outgoing call really reaches.
+/// them as JSON; <c>/redirect?to=URL</c> answers 302 to URL (<c>&amp;status=307</c> for another redirect status). It is what an outgoing call really reaches.
 /// </summary>
 public sealed class EchoServer : IAsyncDisposable
 {
@@ -45,7 +45,9 @@ public sealed class EchoServer : IAsyncDisposable
         received.Enqueue(new ReceivedRequest(context.Request.Path + context.Request.QueryString, headers));
         if (context.Request.Path == "/redirect")
         {
-            context.Response.Redirect(context.Request.Query["to"].ToString());
+            // 302 by default; ?status=307 (or 301, 303, 308) for the others.
+            context.Response.StatusCode = int.TryParse(context.Request.Query["status"], out var status) ? status : StatusCodes.Status302Found;
+            context.Response.Headers.Location = context.Request.Query["to"].ToString();
             return;
         }
 

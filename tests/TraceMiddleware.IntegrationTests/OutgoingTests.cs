@@ -50,7 +50,7 @@ public sealed class OutgoingTests
         await using var echo = await EchoServer.StartAsync();
         await using var factory = TestHosts.Minimal(new() { ["Tracing:PropagateTraceparent"] = "true" });
 
-        var seen = await CallAsync(factory, echo.BaseAddress + "orders", plain: false, tracestate: "vendor=opaque");
+        var seen = await CallAsync(factory, echo.BaseAddress + "orders", plain: false, tracestate: "vendor=opaque", traceparent: $"00-{TraceId}-00f067aa0ba902b7-01");
 
         var spanId = seen["sentry-trace"][33..49];
         Assert.Equal($"00-{TraceId}-{spanId}-01", seen["traceparent"]);
@@ -158,7 +158,7 @@ public sealed class OutgoingTests
         }
     }
 
-    internal async Task<Dictionary<string, string>> CallAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<MinimalApp.Program> factory, string url, bool plain, string? tracestate = null)
+    internal async Task<Dictionary<string, string>> CallAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<MinimalApp.Program> factory, string url, bool plain, string? tracestate = null, string? traceparent = null)
     {
         var client = factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/call?url={Uri.EscapeDataString(url)}&plain={plain}");
@@ -167,6 +167,11 @@ public sealed class OutgoingTests
         if (tracestate is not null)
         {
             request.Headers.Add("tracestate", tracestate);
+        }
+
+        if (traceparent is not null)
+        {
+            request.Headers.Add("traceparent", traceparent);
         }
 
         var response = await client.SendAsync(request);

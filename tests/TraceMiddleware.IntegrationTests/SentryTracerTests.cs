@@ -53,12 +53,13 @@ public sealed class SentryTracerTests
     }
 
     [Theory]
-    [InlineData("sentry-trace", "sentry-trace baggage tracestate")]
+    [InlineData("sentry-trace", "sentry-trace traceparent baggage")]
     [InlineData("traceparent", "sentry-trace traceparent baggage tracestate")]
     [InlineData("none", "sentry-trace traceparent")]
     public async Task ContinueTrace_AsksOnlyForTheHeadersItNeeds(string carried, string expectedAsked)
     {
-        // traceparent only without sentry-trace; baggage and tracestate only for a trace to continue.
+        // traceparent always (beside sentry-trace it vouches for tracestate and the random flag); baggage only
+        // for a trace to continue; tracestate only with a valid traceparent of that trace.
         await using var factory = TestHosts.Minimal(new() { ["Tracing:TracesSampleRate"] = "1" });
         var tracer = factory.Services.GetRequiredService<SentryTracer>();
         var carrier = carried switch

@@ -33,8 +33,9 @@ public sealed class TracingOptions
 
     /// <summary>
     /// The URLs outgoing requests carry trace headers to. A plain string matches a case-insensitive
-    /// substring of the URL without userinfo, query and fragment; a string starting with <c>^</c> is a
-    /// regular expression on that text; <c>*</c> matches every URL; code may add <see cref="Regex"/>
+    /// substring of the URL without userinfo, query and fragment, the path included (so prefer a pattern
+    /// anchored at the scheme and host, such as <c>^https?://localhost(:\d+)?(/|$)</c>); a string starting
+    /// with <c>^</c> is a regular expression on that text; <c>*</c> matches every URL; code may add <see cref="Regex"/>
     /// objects (they convert implicitly). <see langword="null"/> (the default) means loopback hosts only:
     /// <c>localhost</c>, <c>127.0.0.1</c> and <c>[::1]</c> on any port. An empty list sends no header anywhere.
     /// </summary>

@@ -8,10 +8,12 @@ using TraceMiddleware.Tracing;
 namespace TraceMiddleware.DependencyInjection;
 
 /// <summary>
-/// Equips every <c>IHttpClientFactory</c> client: where its primary handler is a <see cref="SocketsHttpHandler"/>,
+/// Equips every <c>IHttpClientFactory</c> client. Where its primary handler is a <see cref="SocketsHttpHandler"/>,
 /// .NET's own DiagnosticsHandler asks this host's propagator on every hop (and makes the <c>http.client</c> span);
 /// the library's handler, outermost, then only makes sure a call outside any span carries a trace. Where .NET asks no
-/// propagator of ours, the handler makes the span and decides the headers itself.
+/// propagator of ours, the library follows the client's redirects itself and decides the headers on every hop just
+/// before the primary handler; where it cannot (a primary handler it does not know, which may follow redirects no one
+/// sees), the client sends no trace header, and that is logged once.
 /// </summary>
 internal sealed class TracingHandlerBuilderFilter : IHttpMessageHandlerBuilderFilter
 {
@@ -21,6 +23,7 @@ internal sealed class TracingHandlerBuilderFilter : IHttpMessageHandlerBuilderFi
     private readonly TracingRuntime _runtime;
     private readonly TracePropagator _propagator;
     private readonly bool _enabled;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _withheldLogged = new(StringComparer.Ordinal);
 
     public TracingHandlerBuilderFilter(TracingRuntime runtime, TracePropagator propagator, IOptions<TracingOptions> options)
     {
@@ -41,14 +44,33 @@ internal sealed class TracingHandlerBuilderFilter : IHttpMessageHandlerBuilderFi
             return;
         }
 
-        var hopsVisible = HoldPrimaryHandler(builder.PrimaryHandler);
         if (handler is null)
         {
             handler = new TracePropagationHandler(_runtime);
             builder.AdditionalHandlers.Insert(0, handler);
         }
 
-        handler.HopsVisible = hopsVisible;
+        TracePropagator.EnsureInstalled(_runtime.Logger);
+        var primary = builder.PrimaryHandler;
+        if (HoldPrimaryHandler(primary))
+        {
+            handler.HopsVisible = true;
+        }
+        else if (TakeOverRedirects(primary, out var redirects))
+        {
+            handler.RedirectsToFollow = redirects;
+            builder.AdditionalHandlers.Add(new TraceHeaderGuardHandler(_runtime));
+        }
+        else
+        {
+            // Handler chains are rebuilt every couple of minutes: said once per client.
+            handler.Withholds = true;
+            var client = builder.Name ?? "(default)";
+            if (_withheldLogged.TryAdd(client, true))
+            {
+                TracingLog.ClientWithheld(_runtime.Logger, client, primary.GetType().FullName ?? primary.GetType().Name);
+            }
+        }
     };
 
     internal static TracePropagationHandler? FindTraceHandler(IList<DelegatingHandler> handlers)
@@ -99,12 +121,52 @@ internal sealed class TracingHandlerBuilderFilter : IHttpMessageHandlerBuilderFi
                 return true;
 
             case HttpClientHandler:
-                // It builds its SocketsHttpHandler with the process-wide propagator of the moment: ours, unless the
+                // It built its SocketsHttpHandler with the process-wide propagator of the moment: ours, unless the
                 // app replaced it since.
                 return DistributedContextPropagator.Current is TracePropagator;
 
             default:
                 return false;
+        }
+    }
+
+    /// <summary>
+    /// Switches the primary handler's own redirect following off, so that the library follows them and every hop
+    /// passes its header guard; <see langword="false"/> when the handler is not one whose redirects it can control.
+    /// </summary>
+    private static bool TakeOverRedirects(HttpMessageHandler primary, out int redirects)
+    {
+        redirects = 0;
+        try
+        {
+            switch (primary)
+            {
+                case SocketsHttpHandler sockets:
+                    if (sockets.AllowAutoRedirect)
+                    {
+                        redirects = sockets.MaxAutomaticRedirections;
+                        sockets.AllowAutoRedirect = false;
+                    }
+
+                    return true;
+
+                case HttpClientHandler client:
+                    if (client.AllowAutoRedirect)
+                    {
+                        redirects = client.MaxAutomaticRedirections;
+                        client.AllowAutoRedirect = false;
+                    }
+
+                    return true;
+
+                default:
+                    return false;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already used (a handler shared between clients): its redirects stay its own.
+            return false;
         }
     }
 

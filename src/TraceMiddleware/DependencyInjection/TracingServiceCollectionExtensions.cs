@@ -98,7 +98,13 @@ public static class TracingServiceCollectionExtensions
             sp.GetService<ActivitySource>()));
 
         // ASP.NET Core hosting starts the request's activity with the parent this propagator reads.
-        services.TryAddSingleton(sp => new TracePropagator(sp.GetRequiredService<TracingRuntime>(), TracePropagator.Original));
+        services.TryAddSingleton(sp =>
+        {
+            // Built as the host starts: a process-wide propagator the app set since AddTracing() is wrapped again now.
+            var runtime = sp.GetRequiredService<TracingRuntime>();
+            TracePropagator.EnsureInstalled(runtime.Logger);
+            return new TracePropagator(runtime, TracePropagator.Original);
+        });
         services.Replace(ServiceDescriptor.Singleton<DistributedContextPropagator>(sp => sp.GetRequiredService<TracePropagator>()));
         services.TryAddSingleton<SentryTunnelRoutes>();
         services.TryAddSingleton(sp => new SentryTracer(sp.GetRequiredService<TracingRuntime>()));

@@ -42,7 +42,8 @@ internal sealed class TransactionCollector
             return;
         }
 
-        if (!span.Recorded)
+        // A span with hierarchical ids (a process that forces Activity.DefaultIdFormat) has no Sentry ids.
+        if (!span.Recorded || span.IdFormat != ActivityIdFormat.W3C)
         {
             return;
         }

@@ -26,6 +26,16 @@ internal static class OutgoingTraceInjector
         }
 
         var headers = TraceHeaderWriter.Create(span, root, runtime, runtime.Options.PropagateTraceparent, appBaggage, foreignSampled);
+        if (headers.IsEmpty)
+        {
+            if (appBaggage is not null)
+            {
+                h.TryAddWithoutValidation(TraceHeaderNames.Baggage, appBaggage);
+            }
+
+            return headers;
+        }
+
         h.TryAddWithoutValidation(TraceHeaderNames.SentryTrace, headers.SentryTrace);
         if (headers.Baggage is { } baggage)
         {
@@ -42,23 +52,6 @@ internal static class OutgoingTraceInjector
         }
 
         return headers;
-    }
-
-    /// <summary>
-    /// The span whose id the callee gets as its parent: <paramref name="activity"/>, or, when the process makes
-    /// hierarchical ids (<c>Activity.DefaultIdFormat</c>), its nearest ancestor with W3C ids. Sentry's ids are W3C.
-    /// </summary>
-    public static Activity W3CSpan(Activity activity)
-    {
-        for (var a = activity; a is not null; a = a.Parent)
-        {
-            if (a.IdFormat == ActivityIdFormat.W3C)
-            {
-                return a;
-            }
-        }
-
-        return activity;
     }
 
     public static string Describe(TraceHeaders headers) => headers.IsEmpty

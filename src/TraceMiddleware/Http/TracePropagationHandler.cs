@@ -5,11 +5,13 @@ using TraceMiddleware.Tracing;
 namespace TraceMiddleware.Http;
 
 /// <summary>
-/// The library's handler on <c>IHttpClientFactory</c> clients. Where the client's primary handler runs .NET's own
-/// DiagnosticsHandler with the library's propagator (the default), .NET makes the <c>http.client</c> span and the
-/// propagator decides the headers on every hop; this handler only makes sure a trace exists for a call made outside
-/// any span. Where it does not (a primary handler without a propagator, or activity propagation switched off), this
-/// handler makes the <c>http.client</c> span itself and adds the headers for targets.
+/// The library's handler on <c>IHttpClientFactory</c> clients, outermost. Where the client's primary handler runs
+/// .NET's own DiagnosticsHandler with the library's propagator (the default), .NET makes the <c>http.client</c> span
+/// and the propagator decides the headers on every hop; this handler only makes sure a call outside any span carries
+/// a trace. Where .NET asks no propagator of ours (a primary handler without one, or activity propagation switched
+/// off), this handler makes the <c>http.client</c> span itself, follows the redirects itself (the primary handler's
+/// own following is switched off) and <see cref="TraceHeaderGuardHandler"/>, innermost, decides the headers on every
+/// hop; where it cannot switch the primary handler's redirects off, it sends no trace header at all.
 /// </summary>
 internal sealed class TracePropagationHandler : DelegatingHandler
 {
@@ -27,9 +29,15 @@ internal sealed class TracePropagationHandler : DelegatingHandler
     /// </summary>
     public bool HopsVisible { get; set; }
 
+    /// <summary>How many redirects this handler follows itself, where .NET asks no propagator of ours; 0 when the primary handler follows none.</summary>
+    public int RedirectsToFollow { get; set; }
+
+    /// <summary>Whether this client sends no trace header: its primary handler may follow redirects no one of ours can see.</summary>
+    public bool Withholds { get; set; }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (HopsVisible && Activity.Current is not null)
+        if (Withholds || (HopsVisible && Activity.Current is not null))
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
@@ -61,35 +69,33 @@ internal sealed class TracePropagationHandler : DelegatingHandler
 
     private async Task<HttpResponseMessage> SendWithOwnSpanAsync(HttpRequestMessage request, string name, CancellationToken cancellationToken)
     {
-        var uri = request.RequestUri;
-        var current = Activity.Current;
-        var root = TraceRoot.Find(current);
+        var root = TraceRoot.Find(Activity.Current);
         var span = root is not null && ReferenceEquals(root.Runtime, _runtime)
             ? _runtime.StartChild(name, SpanOps.HttpClient, SpanOps.OriginHttpClient, ActivityKind.Client, root)
             : null;
-        if (span is not null && root!.Recording)
+        var recording = span is not null && root!.Recording;
+        if (recording && request.RequestUri is { IsAbsoluteUri: true } uri)
         {
-            span.SetTag(SpanTags.HttpRequestMethod, request.Method.Method);
-            span.SetTag(SpanTags.UrlFull, TargetUrl.ToText(uri!));
-            span.SetTag(SpanTags.ServerAddress, uri!.Host);
+            span!.SetTag(SpanTags.HttpRequestMethod, request.Method.Method);
+            span.SetTag(SpanTags.UrlFull, TargetUrl.ToText(uri));
+            span.SetTag(SpanTags.ServerAddress, uri.Host);
         }
 
         try
         {
-            Decide(request, span ?? current, span is null ? null : root);
-            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (span is { IsAllDataRequested: true })
+            var response = await SendFollowingRedirectsAsync(request, cancellationToken).ConfigureAwait(false);
+            if (recording)
             {
-                span.SetTag(SpanTags.HttpResponseStatusCode, StatusCodeTag.Box((int)response.StatusCode));
+                span!.SetTag(SpanTags.HttpResponseStatusCode, StatusCodeTag.Box((int)response.StatusCode));
                 SpanStatus.Set(span, SpanStatus.FromHttpStatusCode((int)response.StatusCode));
             }
 
             return response;
         }
-        catch (Exception exception) when (span is { IsAllDataRequested: true })
+        catch (Exception exception) when (recording)
         {
-            SpanStatus.Set(span, exception is OperationCanceledException && cancellationToken.IsCancellationRequested ? SpanStatus.Cancelled : SpanStatus.InternalError);
-            span.AddException(exception);
+            SpanStatus.Set(span!, exception is OperationCanceledException && cancellationToken.IsCancellationRequested ? SpanStatus.Cancelled : SpanStatus.InternalError);
+            span!.AddException(exception);
             throw;
         }
         finally
@@ -98,28 +104,17 @@ internal sealed class TracePropagationHandler : DelegatingHandler
         }
     }
 
-    /// <summary>Adds the headers of <paramref name="span"/>'s trace when the URL is a target, and says so.</summary>
-    private void Decide(HttpRequestMessage request, Activity? span, TraceRoot? root)
+    /// <summary>Sends, and follows redirects as .NET would have, so that every hop passes the header guard.</summary>
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var uri = request.RequestUri;
-        if (span is null || uri is null || !uri.IsAbsoluteUri || !_runtime.Targets.TryMatch(uri, out var target))
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        for (var hops = 0; hops < RedirectsToFollow && RedirectRules.NextUri(request, response) is { } next; hops++)
         {
-            request.Options.Set(PropagationMark.Key, new PropagationMark(uri, sent: false, byHandler: true));
-            if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
-            {
-                TracingLog.OutgoingWithheld(_runtime.Logger, request.Method.Method, TargetUrl.ForLog(uri), _runtime.Targets.Describe());
-            }
-
-            return;
+            RedirectRules.Prepare(request, response.StatusCode, next);
+            response.Dispose();
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        var w3c = OutgoingTraceInjector.W3CSpan(span);
-        root ??= TraceRoot.Find(w3c);
-        var headers = OutgoingTraceInjector.Apply(request, w3c, root, _runtime, root is null ? w3c.Recorded : null);
-        request.Options.Set(PropagationMark.Key, new PropagationMark(uri, sent: true, byHandler: true));
-        if (_runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
-        {
-            TracingLog.OutgoingPropagated(_runtime.Logger, request.Method.Method, TargetUrl.ForLog(uri), OutgoingTraceInjector.Describe(headers), target!.Description);
-        }
+        return response;
     }
 }

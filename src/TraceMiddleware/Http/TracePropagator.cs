@@ -22,6 +22,7 @@ internal sealed class TracePropagator : DistributedContextPropagator
 {
     private static readonly object s_gate = new();
     private static DistributedContextPropagator? s_original;
+    private static int s_reinstallLogged;
 
     private readonly TracingRuntime? _runtime;
     private readonly DistributedContextPropagator _inner;
@@ -41,28 +42,46 @@ internal sealed class TracePropagator : DistributedContextPropagator
     /// The process-wide propagator as it was before the library replaced it (.NET's default, or the app's own):
     /// what other carriers are given to.
     /// </summary>
-    public static DistributedContextPropagator Original
-    {
-        get
-        {
-            Install();
-            return s_original!;
-        }
-    }
+    public static DistributedContextPropagator Original =>
+        s_original ?? (Current is TracePropagator ours ? ours._inner : Current);
 
     /// <summary>All headers this propagator may write; .NET removes them before injecting again on a redirect.</summary>
     public override IReadOnlyCollection<string> Fields => _fields;
 
     /// <summary>Makes the process-wide propagator ours, once, before HttpClient handlers are built (they read it then).</summary>
-    public static void Install()
+    public static void Install() => Replace();
+
+    /// <summary>
+    /// Makes the process-wide propagator ours again when the app replaced it after <c>AddTracing()</c>: handlers
+    /// built from now on hold their headers to the targets again, and the app's propagator still serves every other
+    /// carrier. Said once, as a warning: handlers built in between keep the app's propagator.
+    /// </summary>
+    public static void EnsureInstalled(Microsoft.Extensions.Logging.ILogger logger)
+    {
+        if (Current is TracePropagator)
+        {
+            return;
+        }
+
+        var replacedBy = Current.GetType().FullName ?? Current.GetType().Name;
+        if (Replace() && Interlocked.Exchange(ref s_reinstallLogged, 1) == 0)
+        {
+            TracingLog.PropagatorReplaced(logger, replacedBy);
+        }
+    }
+
+    private static bool Replace()
     {
         lock (s_gate)
         {
-            if (Current is not TracePropagator)
+            if (Current is TracePropagator)
             {
-                s_original = Current;
-                Current = new TracePropagator(null, Current);
+                return false;
             }
+
+            s_original ??= Current;
+            Current = new TracePropagator(null, Current);
+            return true;
         }
     }
 
@@ -101,7 +120,8 @@ internal sealed class TracePropagator : DistributedContextPropagator
     {
         // A trace id without a span id still joins the trace, under a made-up parent that is never reported.
         var spanId = parent.HasSpanId ? parent.SpanId : HexId.FromActivitySpanId(ActivitySpanId.CreateRandom());
-        return string.Create(TraceParentHeader.Length, (parent.TraceId, spanId, parent.Sampled == true), static (text, p) =>
+        var flags = (parent.Sampled == true ? 1 : 0) | (parent.RandomTraceId ? 2 : 0);
+        return string.Create(TraceParentHeader.Length, (parent.TraceId, spanId, flags), static (text, p) =>
         {
             "00-".CopyTo(text);
             HexId.TryFormatTraceId(p.TraceId, text[3..], out _);
@@ -109,68 +129,18 @@ internal sealed class TracePropagator : DistributedContextPropagator
             HexId.TryFormatSpanId(p.spanId, text[36..], out _);
             text[52] = '-';
             text[53] = '0';
-            text[54] = p.Item3 ? '1' : '0';
+            text[54] = (char)('0' + p.flags);
         });
     }
 
     private void Inject(Activity? activity, HttpRequestMessage request)
     {
-        var root = TraceRoot.Find(activity);
-        var runtime = root?.Runtime ?? _runtime;
-        var uri = request.RequestUri;
-        if (request.Options.TryGetValue(PropagationMark.Key, out var mark) && mark.DecidedFor == uri && mark.ByHandler)
+        if (request.Options.TryGetValue(PropagationMark.Key, out var mark) && mark.ByHandler && mark.DecidedFor == request.RequestUri)
         {
             // The library's own handler (on a client where .NET asks no propagator of ours) decided for this URL.
             return;
         }
 
-        if (runtime is null)
-        {
-            // No host of ours to ask for targets: nothing leaves.
-            request.Options.Set(PropagationMark.Key, new PropagationMark(uri, sent: false, byHandler: false));
-            return;
-        }
-
-        var redirected = mark is not null;
-        if (uri is null || !uri.IsAbsoluteUri || !runtime.Targets.TryMatch(uri, out var target))
-        {
-            if (redirected)
-            {
-                // The request is reused for the redirect with every header it had.
-                TraceHeaderNames.RemoveAll(request);
-                TracingLog.RedirectWithheld(runtime.Logger, uri?.ToString() ?? "(no URL)");
-            }
-            else if (runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
-            {
-                TracingLog.OutgoingWithheld(runtime.Logger, request.Method.Method, TargetUrl.ForLog(uri), runtime.Targets.Describe());
-            }
-
-            NameSpan(activity, root, request);
-            request.Options.Set(PropagationMark.Key, new PropagationMark(uri, sent: false, byHandler: false));
-            return;
-        }
-
-        var sent = false;
-        if (activity is not null)
-        {
-            NameSpan(activity, root, request);
-            var span = OutgoingTraceInjector.W3CSpan(activity);
-            var headers = OutgoingTraceInjector.Apply(request, span, root, runtime, root is null ? span.Recorded : null);
-            sent = true;
-            if (runtime.Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
-            {
-                TracingLog.OutgoingPropagated(runtime.Logger, request.Method.Method, TargetUrl.ForLog(uri), OutgoingTraceInjector.Describe(headers), target!.Description);
-            }
-        }
-
-        request.Options.Set(PropagationMark.Key, new PropagationMark(uri, sent, byHandler: false));
-    }
-
-    private static void NameSpan(Activity? activity, TraceRoot? root, HttpRequestMessage request)
-    {
-        if (activity is not null && root is not null && !ReferenceEquals(activity, root.Activity) && activity.Source.Name == SpanListener.HttpClientSourceName)
-        {
-            HttpClientSpan.Name(activity, request);
-        }
+        OutgoingPropagation.Decide(request, activity, _runtime, byHandler: false);
     }
 }

@@ -15,11 +15,12 @@ namespace TraceMiddleware.Propagation;
 /// </remarks>
 public sealed class DynamicSamplingContext
 {
+    private const string SampleRandKey = "sample_rand";
 
     // A frozen DSC read from a request is built from the raw header only when someone reads its entries
     // (an outgoing call, the exporter): most requests never do, and the members are most of a request's garbage.
     private readonly StringValues _rawBaggage;
-    private readonly string? _appendedSampleRand;
+    private readonly string? _filledSampleRand;
     private readonly bool _isEmpty;
     private KeyValuePair<string, string>[]? _entries;
     private ReadOnlyCollection<KeyValuePair<string, string>>? _entriesView;
@@ -31,10 +32,10 @@ public sealed class DynamicSamplingContext
         _isEmpty = entries.Length == 0;
     }
 
-    private DynamicSamplingContext(StringValues rawBaggage, string? appendedSampleRand)
+    private DynamicSamplingContext(StringValues rawBaggage, string? filledSampleRand)
     {
         _rawBaggage = rawBaggage;
-        _appendedSampleRand = appendedSampleRand;
+        _filledSampleRand = filledSampleRand;
     }
 
     /// <summary>A DSC with no entries: a continued trace that arrived without <c>sentry-</c> baggage sends none on.</summary>
@@ -114,21 +115,24 @@ public sealed class DynamicSamplingContext
 
     /// <summary>
     /// The frozen DSC of incoming <c>baggage</c> values, the same as <see cref="FromBaggage"/> of
-    /// <see cref="Baggage.Parse(StringValues)"/> (with <paramref name="appendedSampleRand"/> as by
+    /// <see cref="Baggage.Parse(StringValues)"/> (with <paramref name="filledSampleRand"/> as by
     /// <see cref="WithSampleRand"/>), read from the raw values only when its entries are first asked for.
     /// </summary>
     /// <param name="rawBaggage">The incoming values.</param>
     /// <param name="summary">Their summary; says whether there is any Sentry member.</param>
-    /// <param name="appendedSampleRand">A <c>sample_rand</c> to append; only when the values have none.</param>
-    internal static DynamicSamplingContext FromRawBaggage(StringValues rawBaggage, in SentryBaggageSummary summary, string? appendedSampleRand)
+    /// <param name="filledSampleRand">
+    /// The <c>sample_rand</c> this service decided with; only when the values have no valid one. It is appended,
+    /// or takes the place of one that is not a number in [0, 1).
+    /// </param>
+    internal static DynamicSamplingContext FromRawBaggage(StringValues rawBaggage, in SentryBaggageSummary summary, string? filledSampleRand)
     {
         if (!summary.HasSentryMembers)
         {
             return Empty;
         }
 
-        Debug.Assert(appendedSampleRand is null || summary.SampleRand is null, "A DSC with a sample_rand keeps it.");
-        return new DynamicSamplingContext(rawBaggage, string.IsNullOrEmpty(appendedSampleRand) ? null : appendedSampleRand);
+        Debug.Assert(filledSampleRand is null || summary.SampleRand is null, "A DSC with a valid sample_rand keeps it.");
+        return new DynamicSamplingContext(rawBaggage, string.IsNullOrEmpty(filledSampleRand) ? null : filledSampleRand);
     }
 
     /// <summary>
@@ -184,24 +188,35 @@ public sealed class DynamicSamplingContext
     }
 
     /// <summary>
-    /// A copy with <c>sample_rand</c> appended, the one field a continued trace may fill in; this DSC itself
-    /// when it already has one or is empty (an empty frozen DSC stays empty, as in JS, so no baggage is sent).
+    /// A copy with <c>sample_rand</c> filled in, the one field a continued trace may fill in: appended when
+    /// absent, in place of one that is not a number in [0, 1) (<c>NaN</c>, <c>1</c>, <c>0x1</c>); this DSC
+    /// itself when it already has a valid one or is empty (an empty frozen DSC stays empty, as in JS, so no
+    /// baggage is sent).
     /// </summary>
     /// <param name="sampleRand">The trace's <c>sample_rand</c> as it is sent.</param>
     /// <exception cref="ArgumentNullException"><paramref name="sampleRand"/> is null.</exception>
     internal DynamicSamplingContext WithSampleRand(string sampleRand)
     {
         ArgumentNullException.ThrowIfNull(sampleRand);
-        if (IsEmpty || sampleRand.Length == 0 || SampleRand is not null)
+        var current = SampleRand;
+        if (IsEmpty || sampleRand.Length == 0 || (current is not null && Sampling.SampleRand.TryParse(current, out _)))
         {
             return this;
         }
 
-        var current = EntryArray;
-        var entries = new KeyValuePair<string, string>[current.Length + 1];
-        current.CopyTo(entries, 0);
-        entries[^1] = new("sample_rand", sampleRand);
-        return new DynamicSamplingContext(entries);
+        var entries = EntryArray;
+        var filled = new KeyValuePair<string, string>[entries.Length + (current is null ? 1 : 0)];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            filled[i] = string.Equals(entries[i].Key, SampleRandKey, StringComparison.Ordinal) ? new(SampleRandKey, sampleRand) : entries[i];
+        }
+
+        if (current is null)
+        {
+            filled[^1] = new(SampleRandKey, sampleRand);
+        }
+
+        return new DynamicSamplingContext(filled);
     }
 
     /// <summary>The DSC as baggage members, each key prefixed with <c>sentry-</c>, in order.</summary>
@@ -226,14 +241,18 @@ public sealed class DynamicSamplingContext
         }
     }
 
-    private static KeyValuePair<string, string>[] SentryEntries(Baggage baggage, string? appendedSampleRand)
+    // With filledSampleRand, a sample_rand member (keys are unique in parsed baggage, so at most one) takes
+    // that value in its place; without one, it is appended.
+    private static KeyValuePair<string, string>[] SentryEntries(Baggage baggage, string? filledSampleRand)
     {
-        var count = appendedSampleRand is null ? 0 : 1;
+        var count = 0;
+        var hasSampleRand = false;
         for (var i = 0; i < baggage.Count; i++)
         {
             if (baggage[i].IsSentry)
             {
                 count++;
+                hasSampleRand |= baggage[i].Key == SentryBaggageKeys.Prefix + SampleRandKey;
             }
         }
 
@@ -242,20 +261,22 @@ public sealed class DynamicSamplingContext
             return [];
         }
 
-        var entries = new KeyValuePair<string, string>[count];
+        var append = filledSampleRand is not null && !hasSampleRand;
+        var entries = new KeyValuePair<string, string>[count + (append ? 1 : 0)];
         var at = 0;
         for (var i = 0; i < baggage.Count; i++)
         {
             var member = baggage[i];
             if (member.IsSentry)
             {
-                entries[at++] = new(SentryBaggageKeys.WithoutPrefix(member.Key), member.Value);
+                var value = filledSampleRand is not null && member.Key == SentryBaggageKeys.Prefix + SampleRandKey ? filledSampleRand : member.Value;
+                entries[at++] = new(SentryBaggageKeys.WithoutPrefix(member.Key), value);
             }
         }
 
-        if (appendedSampleRand is not null)
+        if (append)
         {
-            entries[at] = new("sample_rand", appendedSampleRand);
+            entries[at] = new(SampleRandKey, filledSampleRand!);
         }
 
         return entries;
@@ -264,7 +285,7 @@ public sealed class DynamicSamplingContext
     // Racing readers each build the same entries; the first one stored is kept.
     private KeyValuePair<string, string>[] Materialize()
     {
-        var entries = SentryEntries(Baggage.Parse(_rawBaggage), _appendedSampleRand);
+        var entries = SentryEntries(Baggage.Parse(_rawBaggage), _filledSampleRand);
         return Interlocked.CompareExchange(ref _entries, entries, null) ?? entries;
     }
 

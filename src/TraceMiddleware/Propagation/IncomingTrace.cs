@@ -48,14 +48,27 @@ internal sealed class IncomingTrace
         }
     }
 
+    /// <summary>
+    /// The <c>tracestate</c> to pass on, combined from every line, validated and bounded to
+    /// <see cref="TraceStateHeader.MaxPropagatedLength"/>; <see langword="null"/> when none, when it is
+    /// invalid, or when no valid <c>traceparent</c> of this trace came with it.
+    /// </summary>
     public string? TraceState { get; private init; }
+
+    /// <summary>
+    /// Whether a valid <c>traceparent</c> of this trace came with the random trace-id flag (<c>0x02</c>). A
+    /// trace continued from <c>sentry-trace</c> alone makes no such claim, so this is then <see langword="false"/>.
+    /// </summary>
+    public bool RandomTraceId { get; private init; }
 
     public ContinuationOutcome Outcome { get; private init; }
 
     /// <summary>
-    /// Reads the incoming headers, each only when needed: <c>traceparent</c> only without a <c>sentry-trace</c>,
-    /// <c>baggage</c> and <c>tracestate</c> only for a trace to continue. Returns <see langword="null"/> (a new
-    /// trace) when there is nothing valid to continue or the org check fails; <paramref name="outcome"/> says which.
+    /// Reads the incoming headers, each only when needed: <c>traceparent</c> to continue without a
+    /// <c>sentry-trace</c>, or beside one to judge <c>tracestate</c> and the random flag; <c>baggage</c> only for a
+    /// trace to continue; <c>tracestate</c> only with a valid <c>traceparent</c> of that trace. Returns
+    /// <see langword="null"/> (a new trace) when there is nothing valid to continue or the org check fails;
+    /// <paramref name="outcome"/> says which.
     /// </summary>
     public static IncomingTrace? Read<THeaders>(
         THeaders headers,
@@ -93,7 +106,8 @@ internal sealed class IncomingTrace
                 : DynamicSamplingContext.FromRawBaggage(baggage, summary, null),
             RawBaggage = baggage,
             BaggageSummary = summary,
-            TraceState = ReadTraceState(headers.Get(TraceStateHeader.HeaderName)),
+            TraceState = ReadTraceState(headers, parent),
+            RandomTraceId = parent.RandomTraceId,
             Outcome = outcome,
         };
     }
@@ -125,7 +139,7 @@ internal sealed class IncomingTrace
             return false;
         }
 
-        traceState = ReadTraceState(headers.Get(TraceStateHeader.HeaderName));
+        traceState = ReadTraceState(headers, parent);
         return true;
     }
 
@@ -143,23 +157,26 @@ internal sealed class IncomingTrace
                 return false;
             }
 
+            // A traceparent of the same trace vouches for a tracestate and may say the trace id is random;
+            // one of another trace is a restart from W3C's point of view, and its tracestate goes.
+            var sameTrace = TryParseTraceparent(headers.Get(TraceParentHeader.HeaderName), out var alongside)
+                && alongside.TraceIdValue == header.TraceIdValue;
             outcome = ContinuationOutcome.ContinuedFromSentryTrace;
-            parent = new IncomingParent(header.TraceIdValue, header.SpanIdValue, header.HasSpanId, header.Sampled);
+            parent = new IncomingParent(header.TraceIdValue, header.SpanIdValue, header.HasSpanId, header.Sampled, sameTrace, sameTrace && alongside.RandomTraceId);
             return true;
         }
 
         var traceparent = continueFromTraceparent ? headers.Get(TraceParentHeader.HeaderName) : default;
         if (traceparent.Count > 0)
         {
-            // RFC 9110 allows a list only for list-based fields; two traceparent values are invalid.
-            if (traceparent.Count > 1 || !TraceParentHeader.TryParse(traceparent[0].AsSpan(), out var w3c))
+            if (!TryParseTraceparent(traceparent, out var w3c))
             {
                 outcome = ContinuationOutcome.MalformedTraceparent;
                 return false;
             }
 
             outcome = ContinuationOutcome.ContinuedFromTraceparent;
-            parent = new IncomingParent(w3c.TraceIdValue, w3c.ParentIdValue, true, w3c.Sampled);
+            parent = new IncomingParent(w3c.TraceIdValue, w3c.ParentIdValue, true, w3c.Sampled, true, w3c.RandomTraceId);
             return true;
         }
 
@@ -167,14 +184,26 @@ internal sealed class IncomingTrace
         return false;
     }
 
-    private static string? ReadTraceState(StringValues tracestate)
+    // RFC 9110 allows a list only for list-based fields; two traceparent values are invalid.
+    private static bool TryParseTraceparent(StringValues values, out TraceParentHeader parent)
     {
-        if (tracestate.Count == 0)
+        parent = default;
+        return values.Count == 1 && TraceParentHeader.TryParse(values[0].AsSpan(), out parent);
+    }
+
+    // "If the vendor failed to parse traceparent, it MUST NOT attempt to parse tracestate", and "a tracestate
+    // header ... received without an accompanying traceparent header ... MUST be discarded". The lines are one
+    // list in the order received (RFC 9110 field order), validated as a whole, then bounded for sending.
+    private static string? ReadTraceState<THeaders>(THeaders headers, in IncomingParent parent)
+        where THeaders : ITraceHeaders
+    {
+        if (!parent.HasTraceparent)
         {
             return null;
         }
 
-        return TraceStateHeader.TryParse((IReadOnlyList<string>)tracestate, out var state) && !state.IsEmpty ? state.Value : null;
+        var tracestate = headers.Get(TraceStateHeader.HeaderName);
+        return tracestate.Count > 0 && TraceStateHeader.TryParse(tracestate, out var state) ? state.PropagatedValue : null;
     }
 
     private static bool OrgMatches(string? incoming, string? local, bool strict)

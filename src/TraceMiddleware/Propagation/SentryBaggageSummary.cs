@@ -24,8 +24,17 @@ internal readonly struct SentryBaggageSummary
     /// <summary>Whether a member's decoded key does not start with <c>sentry-</c>.</summary>
     public bool HasThirdPartyMembers { get; init; }
 
-    /// <summary>The decoded <c>sentry-sample_rand</c>, as the DSC holds it; <see langword="null"/> when absent.</summary>
+    /// <summary>
+    /// The decoded <c>sentry-sample_rand</c>, as the DSC holds it, when it is a number in [0, 1) (see
+    /// <see cref="Sampling.SampleRand.TryParse"/>); <see langword="null"/> when absent or not such a number.
+    /// </summary>
     public string? SampleRand { get; init; }
+
+    /// <summary>
+    /// Whether there is a <c>sentry-sample_rand</c> that is not a number in [0, 1) (<c>NaN</c>, <c>1</c>,
+    /// <c>0x1</c>): it is never passed on; the DSC carries the value this service decided with instead.
+    /// </summary>
+    public bool HasInvalidSampleRand { get; init; }
 
     /// <summary>The decoded <c>sentry-sample_rate</c>; <see langword="null"/> when absent.</summary>
     public string? SampleRate { get; init; }
@@ -76,11 +85,13 @@ internal readonly struct SentryBaggageSummary
             remaining -= reader.Count;
         }
 
+        var validSampleRand = sampleRand is not null && Sampling.SampleRand.TryParse(sampleRand, out _);
         return new SentryBaggageSummary
         {
             HasSentryMembers = hasSentry,
             HasThirdPartyMembers = hasThirdParty,
-            SampleRand = sampleRand,
+            SampleRand = validSampleRand ? sampleRand : null,
+            HasInvalidSampleRand = sampleRand is not null && !validSampleRand,
             SampleRate = sampleRate,
             OrgId = orgId,
         };

@@ -49,6 +49,15 @@ internal readonly struct TraceParentHeader : IEquatable<TraceParentHeader>
     /// <summary>The version the specification forbids: <c>ff</c>.</summary>
     public const byte InvalidVersion = 0xff;
 
+    /// <summary>
+    /// The Level 2 random trace-id flag (<c>0x02</c>): at least the right-most 7 bytes of the trace id are
+    /// random. <see cref="ActivityTraceFlags"/> has no member for it.
+    /// </summary>
+    public const ActivityTraceFlags RandomTraceIdFlag = (ActivityTraceFlags)0x02;
+
+    // The flags Level 2 defines; "Vendors MUST set those [other flags] to zero".
+    private const byte KnownFlags = (byte)ActivityTraceFlags.Recorded | (byte)RandomTraceIdFlag;
+
     private const int TraceIdOffset = VersionLength + SeparatorLength;
     private const int ParentIdOffset = TraceIdOffset + TraceIdLength + SeparatorLength;
     private const int FlagsOffset = ParentIdOffset + ParentIdLength + SeparatorLength;
@@ -61,7 +70,9 @@ internal readonly struct TraceParentHeader : IEquatable<TraceParentHeader>
     /// <summary>Creates a version <c>00</c> header for an outgoing request.</summary>
     /// <param name="traceId">The trace id; must not be all zeros.</param>
     /// <param name="parentId">The id of the span making the call; must not be all zeros.</param>
-    /// <param name="flags">The trace flags; only <see cref="ActivityTraceFlags.Recorded"/> is written.</param>
+    /// <param name="flags">
+    /// The trace flags; only <see cref="ActivityTraceFlags.Recorded"/> and <see cref="RandomTraceIdFlag"/> are written.
+    /// </param>
     /// <exception cref="ArgumentException">An id is all zeros.</exception>
     public TraceParentHeader(ActivityTraceId traceId, ActivitySpanId parentId, ActivityTraceFlags flags)
         : this(CurrentVersion, HexId.FromActivityTraceId(traceId), HexId.FromActivitySpanId(parentId), (byte)flags)
@@ -104,6 +115,9 @@ internal readonly struct TraceParentHeader : IEquatable<TraceParentHeader>
 
     /// <summary>Whether the sampled bit (<c>0x01</c>) is set; no other bit takes part.</summary>
     public bool Sampled => (_flags & (byte)ActivityTraceFlags.Recorded) != 0;
+
+    /// <summary>Whether the random trace-id bit (<see cref="RandomTraceIdFlag"/>, <c>0x02</c>) is set.</summary>
+    public bool RandomTraceId => (_flags & (byte)RandomTraceIdFlag) != 0;
 
     /// <summary>The version as received; <see cref="CurrentVersion"/> for headers created here.</summary>
     public byte Version => _version;
@@ -158,8 +172,8 @@ internal readonly struct TraceParentHeader : IEquatable<TraceParentHeader>
     }
 
     /// <summary>
-    /// Writes <c>00-{trace-id}-{parent-id}-{flags}</c> with flags <c>01</c> when <see cref="Sampled"/>,
-    /// else <c>00</c>, whatever version and flags were received.
+    /// Writes <c>00-{trace-id}-{parent-id}-{flags}</c> with the two flags Level 2 defines, sampled
+    /// (<c>0x01</c>) and random trace id (<c>0x02</c>), and every other bit zero, whatever version was received.
     /// </summary>
     /// <param name="destination">The buffer; <see cref="Length"/> characters suffice.</param>
     /// <param name="charsWritten">How many characters were written.</param>
@@ -185,7 +199,7 @@ internal readonly struct TraceParentHeader : IEquatable<TraceParentHeader>
         HexId.TryFormatSpanId(_parentId, destination[ParentIdOffset..], out _);
         destination[FlagsOffset - 1] = '-';
         destination[FlagsOffset] = '0';
-        destination[FlagsOffset + 1] = Sampled ? '1' : '0';
+        destination[FlagsOffset + 1] = (char)('0' + (_flags & KnownFlags));
         charsWritten = Length;
         return true;
     }

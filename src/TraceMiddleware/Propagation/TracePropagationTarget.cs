@@ -18,7 +18,9 @@ namespace TraceMiddleware.Propagation;
 /// <para>
 /// From text: <c>*</c> or <c>.*</c> matches every URL; a string starting with <c>^</c> is a regular
 /// expression (case-sensitive as written, like JavaScript; write <c>(?i)</c> to ignore case); any other
-/// string is a case-insensitive substring, with surrounding whitespace ignored.
+/// string is a case-insensitive substring, with surrounding whitespace ignored. A substring matches in the
+/// path too (<c>localhost</c> matches <c>http://other-host/localhost/x</c>): prefer a pattern anchored at the
+/// scheme and host, such as <c>^https?://localhost(:\d+)?(/|$)</c>.
 /// </para>
 /// <para>
 /// A regular expression only anchors what it says: <c>^https://api\.example\.com</c> also matches
@@ -96,7 +98,7 @@ public sealed class TracePropagationTarget
 
     /// <summary>
     /// Converts a string as <see cref="TracePropagationTarget(string)"/> does, so that code can write
-    /// <c>o.TracePropagationTargets = ["localhost", new Regex("^https://api\\.example\\.com/")]</c>.
+    /// <c>o.TracePropagationTargets = [@"^https?://localhost(:\d+)?(/|$)", new Regex(@"^https://api\.example\.com/")]</c>.
     /// </summary>
     /// <param name="target">A substring, a <c>^</c> pattern, or <c>*</c>.</param>
     public static implicit operator TracePropagationTarget(string target) => new(target);
@@ -122,6 +124,9 @@ public sealed class TracePropagationTarget
     };
 
     internal TracePropagationTargetKind Kind => _kind;
+
+    /// <summary>The text the target was made from: the substring (trimmed), the pattern, or the host.</summary>
+    internal string Value => _value;
 
     /// <summary>The regular expression this target runs, after <see cref="MakeSafe"/>; null for other kinds.</summary>
     internal Regex? Regex => _regex;

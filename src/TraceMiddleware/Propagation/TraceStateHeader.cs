@@ -9,9 +9,13 @@ namespace TraceMiddleware.Propagation;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A value is either valid as a whole or dropped as a whole: one bad member, a duplicate key or more
-/// than <see cref="MaxMembers"/> members make <c>TryParse</c> return <see langword="false"/>. Empty and
-/// whitespace-only members are allowed and skipped, and count toward no limit.
+/// Keys follow the Level 2 grammar, <c>key = ( lcalpha / DIGIT ) 0*255 ( keychar )</c> with <c>@</c> among
+/// the key characters; values are 1 to 256 printable ASCII characters other than <c>,</c> and <c>=</c>, not
+/// ending in a space. A value is either valid as a whole or dropped as a whole: one member outside that
+/// grammar, or more than <see cref="MaxMembers"/> members, make <c>TryParse</c> return
+/// <see langword="false"/>, as the W3C conformance suite expects. Duplicate keys break no grammar rule
+/// and are kept as they are. Empty and whitespace-only members are allowed and skipped, and count toward
+/// no limit.
 /// </para>
 /// <para>
 /// Validation never allocates. On success the header keeps its text normalized (members joined by
@@ -27,23 +31,24 @@ internal readonly struct TraceStateHeader : IEquatable<TraceStateHeader>
     /// <summary>The most list members a valid value may have (32).</summary>
     public const int MaxMembers = 32;
 
-    /// <summary>The longest key: an lcalpha then up to 255 more key characters (256).</summary>
+    /// <summary>The longest key: a lowercase letter or digit, then up to 255 more key characters (256).</summary>
     public const int MaxKeyLength = 256;
-
-    /// <summary>The longest tenant id, before the <c>@</c> of a multi-tenant key (241).</summary>
-    public const int MaxTenantIdLength = 241;
-
-    /// <summary>The longest system id, after the <c>@</c> of a multi-tenant key (14).</summary>
-    public const int MaxSystemIdLength = 14;
 
     /// <summary>The longest value: up to 255 characters then one non-blank character (256).</summary>
     public const int MaxValueLength = 256;
+
+    /// <summary>
+    /// The longest <c>tracestate</c> this library passes on (512 characters, commas included): the least the
+    /// specification asks a vendor to propagate. A longer one is cut by whole members, those over 128
+    /// characters first, then from the right.
+    /// </summary>
+    public const int MaxPropagatedLength = 512;
 
     // Joined header lines up to this length are built on the stack; longer ones use a pooled buffer.
     private const int StackJoinLimit = 512;
 
     private static readonly SearchValues<char> s_keyChars =
-        SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_-*/");
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_-*/@");
 
     // chr = %x20 / %x21-2B / %x2D-3C / %x3E-7E: printable ASCII except "," and "=".
     private static readonly SearchValues<char> s_valueChars =
@@ -163,6 +168,12 @@ internal readonly struct TraceStateHeader : IEquatable<TraceStateHeader>
         return true;
     }
 
+    /// <summary>
+    /// The text to pass on: <see cref="Value"/> when it fits in <see cref="MaxPropagatedLength"/>, else cut by
+    /// whole members (see <see cref="TraceStateTruncation"/>); <see langword="null"/> when nothing is left.
+    /// </summary>
+    internal string? PropagatedValue => _value is null ? null : TraceStateTruncation.Truncate(_value, MaxPropagatedLength);
+
     /// <summary>The normalized text, or the empty string for an empty header.</summary>
     public override string ToString() => _value ?? string.Empty;
 
@@ -228,9 +239,6 @@ internal readonly struct TraceStateHeader : IEquatable<TraceStateHeader>
 
     private static bool Validate(ReadOnlySpan<char> s, out int memberCount, out int normalizedLength, out bool isNormalized)
     {
-        // Key positions for the duplicate check; MaxMembers bounds them, so no heap is needed.
-        Span<int> keyStarts = stackalloc int[MaxMembers];
-        Span<int> keyLengths = stackalloc int[MaxMembers];
         memberCount = 0;
         normalizedLength = 0;
         isNormalized = true;
@@ -263,23 +271,11 @@ internal readonly struct TraceStateHeader : IEquatable<TraceStateHeader>
                     isNormalized = false;
                 }
 
-                if (memberCount == MaxMembers
-                    || !IsValidMember(s[memberStart..memberEnd], out var keyLength))
+                if (memberCount == MaxMembers || !IsValidMember(s[memberStart..memberEnd]))
                 {
                     return false;
                 }
 
-                var key = s.Slice(memberStart, keyLength);
-                for (var i = 0; i < memberCount; i++)
-                {
-                    if (key.SequenceEqual(s.Slice(keyStarts[i], keyLengths[i])))
-                    {
-                        return false;
-                    }
-                }
-
-                keyStarts[memberCount] = memberStart;
-                keyLengths[memberCount] = keyLength;
                 normalizedLength += (memberCount > 0 ? 1 : 0) + (memberEnd - memberStart);
                 memberCount++;
             }
@@ -293,38 +289,24 @@ internal readonly struct TraceStateHeader : IEquatable<TraceStateHeader>
         }
     }
 
-    private static bool IsValidMember(ReadOnlySpan<char> member, out int keyLength)
+    private static bool IsValidMember(ReadOnlySpan<char> member)
     {
-        keyLength = member.IndexOf('=');
+        var keyLength = member.IndexOf('=');
         return keyLength > 0
             && IsValidKey(member[..keyLength])
             && IsValidValue(member[(keyLength + 1)..]);
     }
 
-    private static bool IsValidKey(ReadOnlySpan<char> key)
-    {
-        var at = key.IndexOf('@');
-        if (at < 0)
-        {
-            return key.Length <= MaxKeyLength && IsLcAlpha(key[0]) && !key[1..].ContainsAnyExcept(s_keyChars);
-        }
-
-        var tenant = key[..at];
-        var system = key[(at + 1)..];
-        return tenant.Length is > 0 and <= MaxTenantIdLength
-            && (IsLcAlpha(tenant[0]) || char.IsAsciiDigit(tenant[0]))
-            && !tenant[1..].ContainsAnyExcept(s_keyChars)
-            && system.Length is > 0 and <= MaxSystemIdLength
-            && IsLcAlpha(system[0])
-            && !system[1..].ContainsAnyExcept(s_keyChars);
-    }
+    // Level 2 has no tenant@system form: "@" is a key character like "/", anywhere but first.
+    private static bool IsValidKey(ReadOnlySpan<char> key) =>
+        key.Length <= MaxKeyLength
+        && (char.IsAsciiLetterLower(key[0]) || char.IsAsciiDigit(key[0]))
+        && !key[1..].ContainsAnyExcept(s_keyChars);
 
     private static bool IsValidValue(ReadOnlySpan<char> value) =>
         value.Length is > 0 and <= MaxValueLength
         && value[^1] != ' '
         && !value.ContainsAnyExcept(s_valueChars);
-
-    private static bool IsLcAlpha(char c) => char.IsAsciiLetterLower(c);
 
     private static string BuildNormalized(ReadOnlySpan<char> s, int length) =>
         string.Create(length, s, static (destination, source) =>

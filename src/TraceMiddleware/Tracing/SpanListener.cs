@@ -86,12 +86,18 @@ internal sealed class SpanListener : IDisposable
             return;
         }
 
+        var httpClient = activity.Source.Name == HttpClientSourceName;
+        if (httpClient)
+        {
+            root.OnClientSpanStarted();
+        }
+
         if (!root.Recording)
         {
             activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
             activity.IsAllDataRequested = false;
         }
-        else if (activity.Source.Name == HttpClientSourceName)
+        else if (httpClient)
         {
             HttpClientSpan.OnStarted(activity);
         }
@@ -108,6 +114,10 @@ internal sealed class SpanListener : IDisposable
         {
             // Another instrumentation may have renamed the span on its way out (OpenTelemetry's does).
             activity.DisplayName = root.Name;
+            if (root.UnguardedClientSpans > 0)
+            {
+                _runtime.OnUnguardedClients(root.UnguardedClientSpans, activity.DisplayName);
+            }
         }
         else if (activity.Recorded && activity.Source.Name == HttpClientSourceName)
         {

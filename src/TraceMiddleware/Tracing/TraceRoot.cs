@@ -29,6 +29,8 @@ internal sealed class TraceRoot : IEndpointFeature
     private volatile bool _decided;
     private bool _deciding;
     private Endpoint? _endpoint;
+    private int _clientSpans;
+    private int _guardedClientSpans;
 
     public TraceRoot(TracingRuntime runtime, Activity activity, IncomingTrace? incoming, string op, string origin)
     {
@@ -142,6 +144,18 @@ internal sealed class TraceRoot : IEndpointFeature
         activity.IsAllDataRequested = false;
         return root;
     }
+
+    /// <summary>
+    /// How many of .NET's outgoing-request spans of this trace went out without the library's propagator deciding their
+    /// headers (an HttpClient whose handler holds another propagator: one built before <c>AddTracing()</c>, say).
+    /// </summary>
+    public int UnguardedClientSpans => Volatile.Read(ref _clientSpans) - Volatile.Read(ref _guardedClientSpans);
+
+    /// <summary>Counts one of .NET's outgoing-request spans starting in this trace.</summary>
+    public void OnClientSpanStarted() => Interlocked.Increment(ref _clientSpans);
+
+    /// <summary>Counts the library's propagator deciding the headers of one of them.</summary>
+    public void OnClientSpanGuarded() => Interlocked.Increment(ref _guardedClientSpans);
 
     /// <summary>Puts <paramref name="root"/> on <paramref name="activity"/>, where <see cref="Find"/> finds it.</summary>
     public static void Attach(Activity activity, TraceRoot root) => activity.SetCustomProperty(PropertyName, root);

@@ -43,6 +43,15 @@ internal static partial class TracingLog
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The TracesSampler threw; the span is not sampled.")]
     public static partial void SamplerFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "DistributedContextPropagator.Current was replaced after AddTracing() (by {Propagator}); tracing wrapped it again, so that HttpClient handlers built from now on send trace headers only to the propagation targets (yours still serves every other carrier). Handlers built in between, and HttpClient instances created then, send whatever it adds: set DistributedContextPropagator.Current before AddTracing() instead.")]
+    public static partial void PropagatorReplaced(ILogger logger, string propagator);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "HttpClient '{Client}' sends no trace header: its primary handler ({Handler}) is not one whose redirects tracing can follow hop by hop, and .NET asks tracing's propagator on none of its hops, so headers could travel on to hosts that are not targets. Use SocketsHttpHandler (the default) or HttpClientHandler as its primary handler.")]
+    public static partial void ClientWithheld(ILogger logger, string client, string handler);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "{Count} outgoing requests of {Transaction} went out through an HttpClient whose handler uses another header propagator than tracing's, so their trace headers are not held to the propagation targets (.NET's own propagator sends traceparent to every host). Most often the HttpClient was created before AddTracing() ran (a static field, say): create it later, or use IHttpClientFactory. Said once.")]
+    public static partial void UnguardedClients(ILogger logger, int count, string transaction);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Span {Span} finished after its transaction {Transaction}; it is dropped. Later such spans are counted, not logged: finish child spans before their transaction.")]
     public static partial void LateSpanDropped(ILogger logger, string span, string transaction);
 

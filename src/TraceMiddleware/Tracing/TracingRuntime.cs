@@ -18,6 +18,7 @@ namespace TraceMiddleware.Tracing;
 internal sealed class TracingRuntime : IDisposable
 {
     private readonly SpanListener _listener;
+    private int _unguardedLogged;
 
     /// <param name="options">The host's tracing options.</param>
     /// <param name="environment">The host environment: the default <c>Environment</c>.</param>
@@ -140,7 +141,10 @@ internal sealed class TracingRuntime : IDisposable
     public Activity? StartChild(string name, string op, string origin, ActivityKind kind, TraceRoot root)
     {
         root.EnsureDecided();
-        var activity = TraceMiddlewareActivitySource.Source.StartActivity(name, kind);
+
+        // W3C ids whatever the process's default: a Sentry span needs them.
+        var activity = TraceMiddlewareActivitySource.Source.CreateActivity(name, kind, parentContext: default, idFormat: ActivityIdFormat.W3C);
+        activity?.Start();
         if (activity is not null && root.Recording)
         {
             activity.SetTag(SpanTags.Op, op);
@@ -151,6 +155,15 @@ internal sealed class TracingRuntime : IDisposable
     }
 
     internal void OnSpanStopped(Activity activity, TraceRoot root) => SpanStopped?.Invoke(activity, root);
+
+    /// <summary>Says once that outgoing requests went out with another propagator than the library's (event 1008).</summary>
+    internal void OnUnguardedClients(int count, string transaction)
+    {
+        if (Interlocked.Exchange(ref _unguardedLogged, 1) == 0)
+        {
+            TracingLog.UnguardedClients(Logger, count, transaction);
+        }
+    }
 
     public void Dispose() => _listener.Dispose();
 }

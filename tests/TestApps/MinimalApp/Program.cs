@@ -26,14 +26,18 @@ public class Program
         app.MapGet("/wait", async (HttpContext context) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
         app.MapGet("/throw", IResult () => throw new InvalidOperationException("boom"));
 
-        // Calls ?url= with a factory client (or a plain new HttpClient() with ?plain=true) and reports what the
-        // downstream server saw and which span made the call.
-        app.MapGet("/call", async (string url, bool? plain, IHttpClientFactory factory) =>
+        // Calls ?url= with a factory client (the named ?client=, "downstream" by default, or a plain new HttpClient()
+        // with ?plain=true) and reports what the downstream server saw and which span made the call.
+        app.MapGet("/call", async (string url, bool? plain, string? client, IHttpClientFactory factory) =>
         {
-            using var client = plain == true ? new HttpClient() : factory.CreateClient("downstream");
-            var body = await client.GetStringAsync(url);
+            using var http = plain == true ? new HttpClient() : factory.CreateClient(client ?? "downstream");
+            var body = await http.GetStringAsync(url);
             return Results.Text(body, "application/json");
         });
+
+        // The same with an HttpClient whose handler holds .NET's own header propagator, as one created before
+        // AddTracing() ran does (a static field initialised early, say).
+        app.MapGet("/call-early", async (string url) => Results.Text(await EarlyClient.Instance.GetStringAsync(url), "application/json"));
 
         // Calls each of ?url= (one or more) twice, with a factory client and with a plain new HttpClient().
         app.MapGet("/call-each", async (string[] url, IHttpClientFactory factory) =>
@@ -74,6 +78,12 @@ public class Program
         app.MapControllers();
         app.Run();
     }
+}
+
+/// <summary>An HttpClient built with .NET's default header propagator, as before <c>AddTracing()</c>.</summary>
+public static class EarlyClient
+{
+    public static readonly HttpClient Instance = new(new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateDefaultPropagator() });
 }
 
 /// <summary>What a test wants to know about the current span.</summary>

@@ -112,6 +112,7 @@ public sealed class HostileInputTests
         {
             Assert.True(TraceStateHeader.TryParse(tracestate, out var state), because);
             Assert.Equal(tracestate, state.Value);
+            Assert.InRange(tracestate.Length, 1, TraceStateHeader.MaxPropagatedLength);
         }
 
         if (output.Meta.Length > 0)

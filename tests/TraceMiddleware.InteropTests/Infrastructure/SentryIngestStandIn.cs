@@ -10,7 +10,8 @@ namespace TraceMiddleware.InteropTests.Infrastructure;
 /// <summary>
 /// A small stand-in for Sentry's ingestion: a loopback Kestrel server that accepts envelopes at
 /// <c>POST /api/{project}/envelope/</c> (plain, gzip, deflate or br; JS SDKs put the auth in the query
-/// string, .NET in <c>X-Sentry-Auth</c>), parses them, keeps them, and lets a test wait for a transaction.
+/// string, .NET in <c>X-Sentry-Auth</c>), parses them, keeps them, and lets a test wait for a transaction or an
+/// error event.
 /// Browsers post to it cross-origin, so it answers CORS. Any SDK reaches it with <see cref="Dsn"/>.
 /// </summary>
 public sealed class SentryIngestStandIn : IAsyncDisposable
@@ -62,6 +63,18 @@ public sealed class SentryIngestStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>Every error event (<c>"type":"event"</c> item) received.</summary>
+    public IReadOnlyList<ReceivedErrorEvent> ErrorEvents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return ErrorEventsLocked();
+            }
+        }
+    }
+
     public static async Task<SentryIngestStandIn> StartAsync()
     {
         var standIn = new SentryIngestStandIn();
@@ -77,35 +90,12 @@ public sealed class SentryIngestStandIn : IAsyncDisposable
         Transactions.Where(t => t.TraceId == traceId).ToList();
 
     /// <summary>Waits for the first transaction (already received or still to come) that <paramref name="match"/> accepts.</summary>
-    public async Task<ReceivedTransaction> WaitForTransactionAsync(Func<ReceivedTransaction, bool> match, string what, TimeSpan? timeout = null)
-    {
-        using var cancellation = new CancellationTokenSource(timeout ?? Waits.Peer);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                foreach (var transaction in TransactionsLocked())
-                {
-                    if (match(transaction))
-                    {
-                        return transaction;
-                    }
-                }
+    public Task<ReceivedTransaction> WaitForTransactionAsync(Func<ReceivedTransaction, bool> match, string what, TimeSpan? timeout = null) =>
+        WaitForAsync(TransactionsLocked, match, what, timeout);
 
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(cancellation.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"The ingestion stand-in received no {what} within {timeout ?? Waits.Peer}. It has:\n{Describe()}");
-            }
-        }
-    }
+    /// <summary>Waits for the first error event (already received or still to come) that <paramref name="match"/> accepts.</summary>
+    public Task<ReceivedErrorEvent> WaitForErrorEventAsync(Func<ReceivedErrorEvent, bool> match, string what, TimeSpan? timeout = null) =>
+        WaitForAsync(ErrorEventsLocked, match, what, timeout);
 
     /// <summary>Every transaction received and every rejected request, for failure messages.</summary>
     public string Describe()
@@ -115,13 +105,18 @@ public sealed class SentryIngestStandIn : IAsyncDisposable
             var text = new StringBuilder();
             foreach (var envelope in _envelopes)
             {
-                text.Append("  envelope from ").Append(envelope.SdkName).Append(": ")
+                text.Append("  envelope to project ").Append(envelope.ProjectId).Append(" from ").Append(envelope.SdkName).Append(": ")
                     .AppendJoin(", ", envelope.Items.Select(i => i.Type)).AppendLine();
             }
 
             foreach (var transaction in TransactionsLocked())
             {
                 text.Append("  ").Append(transaction).AppendLine();
+            }
+
+            foreach (var errorEvent in ErrorEventsLocked())
+            {
+                text.Append("  ").Append(errorEvent).AppendLine();
             }
 
             foreach (var rejection in _rejections)
@@ -222,21 +217,55 @@ public sealed class SentryIngestStandIn : IAsyncDisposable
         return JsonElement.ParseValue(ref reader);
     }
 
-    private List<ReceivedTransaction> TransactionsLocked()
+    private List<ReceivedTransaction> TransactionsLocked() => ItemsLocked("transaction", (e, p) => new ReceivedTransaction(e, p));
+
+    private List<ReceivedErrorEvent> ErrorEventsLocked() => ItemsLocked("event", (e, p) => new ReceivedErrorEvent(e, p));
+
+    private List<T> ItemsLocked<T>(string type, Func<ReceivedEnvelope, JsonElement, T> create)
     {
-        var transactions = new List<ReceivedTransaction>();
+        var found = new List<T>();
         foreach (var envelope in _envelopes)
         {
             foreach (var item in envelope.Items)
             {
-                if (item.Type == "transaction" && item.Json is { } payload)
+                if (item.Type == type && item.Json is { } payload)
                 {
-                    transactions.Add(new ReceivedTransaction(envelope, payload));
+                    found.Add(create(envelope, payload));
                 }
             }
         }
 
-        return transactions;
+        return found;
+    }
+
+    private async Task<T> WaitForAsync<T>(Func<List<T>> itemsLocked, Func<T, bool> match, string what, TimeSpan? timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout ?? Waits.Peer);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                foreach (var item in itemsLocked())
+                {
+                    if (match(item))
+                    {
+                        return item;
+                    }
+                }
+
+                changed = _changed.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(cancellation.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The ingestion stand-in received no {what} within {timeout ?? Waits.Peer}. It has:\n{Describe()}");
+            }
+        }
     }
 
     private async Task HandleAsync(HttpContext context)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Primitives;
 using TraceMiddleware.Propagation;
 
 namespace TraceMiddleware.Tests.Propagation;
@@ -194,6 +195,40 @@ public class DynamicSamplingContextTests
 
         Assert.Same(dsc, filled);
         Assert.Equal("0.3276234201731898", filled.SampleRand);
+    }
+
+    // A frozen DSC forwards only a sample_rand that is a number in [0, 1); in the place of any other, the
+    // value this service decided with, so the next service decides with the same number.
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("1e400")]
+    [InlineData("0x1")]
+    [InlineData("-0.1")]
+    [InlineData("1")]
+    public void WithSampleRand_InvalidIncomingValue_IsReplacedInPlace(string invalid)
+    {
+        var dsc = DynamicSamplingContext.FromBaggage(Baggage.Parse($"sentry-trace_id=abc,sentry-sample_rand={invalid},sentry-sampled=true"));
+
+        var filled = dsc.WithSampleRand("0.123456");
+
+        Assert.Equal("sentry-trace_id=abc,sentry-sample_rand=0.123456,sentry-sampled=true", filled.ToString());
+    }
+
+    [Theory]
+    [InlineData("sentry-trace_id=abc,sentry-sample_rand=NaN,sentry-sampled=true", "sentry-trace_id=abc,sentry-sample_rand=0.25,sentry-sampled=true")]
+    [InlineData("sentry-trace_id=abc,sentry-sample_rand=1e400", "sentry-trace_id=abc,sentry-sample_rand=0.25")]
+    [InlineData("sentry-sample_rand=0x1,vendor=a,sentry-trace_id=abc", "sentry-sample_rand=0.25,sentry-trace_id=abc")]
+    [InlineData("sentry-trace_id=abc", "sentry-trace_id=abc,sentry-sample_rand=0.25")]
+    public void FromRawBaggage_WithoutAValidSampleRand_FillsInTheOneThisServiceUses(string incoming, string expected)
+    {
+        StringValues raw = incoming;
+        var summary = SentryBaggageSummary.Read(raw);
+
+        var dsc = DynamicSamplingContext.FromRawBaggage(raw, summary, "0.25");
+
+        Assert.Null(summary.SampleRand);
+        Assert.Equal(expected, dsc.ToString());
+        Assert.Equal("0.25", dsc.SampleRand);
     }
 
     [Fact]

@@ -185,14 +185,35 @@ public class TraceParentHeaderTests
         Assert.Equal(default, header);
     }
 
+    // "The second least significant bit of the trace-flags field denotes the random-trace-id flag", read
+    // as a bit: "both 03 and 02 ... represent that ... the trace-id [is] randomly ... generated".
+    [Theory]
+    [InlineData("00", false)]
+    [InlineData("01", false)]
+    [InlineData("02", true)]
+    [InlineData("03", true)]
+    [InlineData("fd", false)]
+    [InlineData("fe", true)]
+    public void TryParse_RandomTraceIdFlag_IsBit0x02(string flags, bool random)
+    {
+        TraceParentHeader.TryParse("00-" + Trace + "-" + Parent + "-" + flags, out var header);
+
+        Assert.Equal(random, header.RandomTraceId);
+        Assert.Equal(random, (header.Flags & TraceParentHeader.RandomTraceIdFlag) != 0);
+    }
+
     [Theory]
     [InlineData("00-" + Trace + "-" + Parent + "-01", "00-" + Trace + "-" + Parent + "-01")]
     [InlineData("00-" + Trace + "-" + Parent + "-00", "00-" + Trace + "-" + Parent + "-00")]
-    [InlineData("00-" + Trace + "-" + Parent + "-03", "00-" + Trace + "-" + Parent + "-01")]
-    [InlineData("00-" + Trace + "-" + Parent + "-02", "00-" + Trace + "-" + Parent + "-00")]
+    [InlineData("00-" + Trace + "-" + Parent + "-03", "00-" + Trace + "-" + Parent + "-03")]
+    [InlineData("00-" + Trace + "-" + Parent + "-02", "00-" + Trace + "-" + Parent + "-02")]
+    [InlineData("00-" + Trace + "-" + Parent + "-ff", "00-" + Trace + "-" + Parent + "-03")]
+    [InlineData("00-" + Trace + "-" + Parent + "-fc", "00-" + Trace + "-" + Parent + "-00")]
+    [InlineData("00-" + Trace + "-" + Parent + "-06", "00-" + Trace + "-" + Parent + "-02")]
     [InlineData("cc-" + Trace + "-" + Parent + "-01-future", "00-" + Trace + "-" + Parent + "-01")]
+    [InlineData("cc-" + Trace + "-" + Parent + "-0b-future", "00-" + Trace + "-" + Parent + "-03")]
     [InlineData(" 00-" + Trace + "-" + Parent + "-01\t", "00-" + Trace + "-" + Parent + "-01")]
-    public void ToString_WritesVersion00AndOnlyTheSampledFlag(string value, string expected)
+    public void ToString_WritesVersion00WithTheSampledAndRandomFlagsOnly(string value, string expected)
     {
         TraceParentHeader.TryParse(value, out var header);
 
@@ -220,9 +241,10 @@ public class TraceParentHeaderTests
     [Theory]
     [InlineData(ActivityTraceFlags.Recorded, "01")]
     [InlineData(ActivityTraceFlags.None, "00")]
-    [InlineData((ActivityTraceFlags)0x03, "01")]
-    [InlineData((ActivityTraceFlags)0x02, "00")]
-    public void Constructor_FormatsVersion00WithTheSampledFlag(ActivityTraceFlags flags, string expectedFlags)
+    [InlineData((ActivityTraceFlags)0x03, "03")]
+    [InlineData((ActivityTraceFlags)0x02, "02")]
+    [InlineData((ActivityTraceFlags)0x84, "00")]
+    public void Constructor_FormatsVersion00WithTheSampledAndRandomFlags(ActivityTraceFlags flags, string expectedFlags)
     {
         var traceId = ActivityTraceId.CreateRandom();
         var parentId = ActivitySpanId.CreateRandom();

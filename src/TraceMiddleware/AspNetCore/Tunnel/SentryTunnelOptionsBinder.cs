@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export.Sentry;
+using static TraceMiddleware.Configuration.ConfigurationKeys;
 
 namespace TraceMiddleware.AspNetCore.Tunnel;
 
@@ -14,58 +15,21 @@ internal static class SentryTunnelOptionsBinder
 {
     public const string SectionName = "Tunnel";
 
+    /// <summary>Every key of the tunnel's section, each with how it is bound (see <see cref="TracingOptionsBinder.Keys"/>).</summary>
+    public static IReadOnlyList<ConfigurationKey<SentryTunnelOptions>> Keys { get; } =
+    [
+        TextList<SentryTunnelOptions>(nameof(SentryTunnelOptions.AllowedDsns), (o, v) => o.AllowedDsns = v),
+        Bytes(nameof(SentryTunnelOptions.MaxBodySize), "1048576 for 1 MiB", (o, v) => o.MaxBodySize = v),
+        Bytes(nameof(SentryTunnelOptions.MaxBufferedBytes), "16777216 for 16 MiB", (o, v) => o.MaxBufferedBytes = v),
+        Duration(nameof(SentryTunnelOptions.Timeout), (o, v) => o.Timeout = v),
+        Duration(nameof(SentryTunnelOptions.RequestBodyTimeout), (o, v) => o.RequestBodyTimeout = v),
+    ];
+
     public static void Bind(IConfiguration section, SentryTunnelOptions options)
     {
-        var prefix = section is IConfigurationSection s ? s.Path + ":" : string.Empty;
-        var errors = options.ConfigurationErrors;
-
-        var dsns = section.GetSection(nameof(SentryTunnelOptions.AllowedDsns));
-        if (dsns.Exists())
+        foreach (var key in Keys)
         {
-            var list = new List<string>();
-            foreach (var child in dsns.GetChildren())
-            {
-                if (!string.IsNullOrWhiteSpace(child.Value))
-                {
-                    list.Add(child.Value.Trim());
-                }
-            }
-
-            options.AllowedDsns = list;
-        }
-
-        if (section[nameof(SentryTunnelOptions.MaxBodySize)] is { Length: > 0 } size)
-        {
-            if (long.TryParse(size, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes))
-            {
-                options.MaxBodySize = bytes;
-            }
-            else
-            {
-                errors.Add($"{prefix}{nameof(SentryTunnelOptions.MaxBodySize)}: '{size}' is not a whole number of bytes; for example 1048576 for 1 MiB.");
-            }
-        }
-
-        if (section[nameof(SentryTunnelOptions.MaxBufferedBytes)] is { Length: > 0 } buffered)
-        {
-            if (long.TryParse(buffered, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes))
-            {
-                options.MaxBufferedBytes = bytes;
-            }
-            else
-            {
-                errors.Add($"{prefix}{nameof(SentryTunnelOptions.MaxBufferedBytes)}: '{buffered}' is not a whole number of bytes; for example 16777216 for 16 MiB.");
-            }
-        }
-
-        if (TryBindTimeSpan(section, nameof(SentryTunnelOptions.Timeout), prefix, errors) is { } timeout)
-        {
-            options.Timeout = timeout;
-        }
-
-        if (TryBindTimeSpan(section, nameof(SentryTunnelOptions.RequestBodyTimeout), prefix, errors) is { } bodyTimeout)
-        {
-            options.RequestBodyTimeout = bodyTimeout;
+            key.Bind(section.GetSection(key.Name), options, options.ConfigurationErrors);
         }
     }
 
@@ -112,21 +76,41 @@ internal static class SentryTunnelOptionsBinder
         return errors;
     }
 
-    private static TimeSpan? TryBindTimeSpan(IConfiguration section, string key, string prefix, List<string> errors)
-    {
-        if (section[key] is not { Length: > 0 } text)
+    private static ConfigurationKey<SentryTunnelOptions> Bytes(string name, string example, Action<SentryTunnelOptions, long> set) =>
+        new(name, (section, options, errors) =>
         {
-            return null;
-        }
+            if (section.Value is not { Length: > 0 } text)
+            {
+                return;
+            }
 
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
+            if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes))
+            {
+                set(options, bytes);
+            }
+            else
+            {
+                errors.Add($"{section.Path}: '{text}' is not a whole number of bytes; for example {example}.");
+            }
+        });
+
+    private static ConfigurationKey<SentryTunnelOptions> Duration(string name, Action<SentryTunnelOptions, TimeSpan> set) =>
+        new(name, (section, options, errors) =>
         {
-            return value;
-        }
+            if (section.Value is not { Length: > 0 } text)
+            {
+                return;
+            }
 
-        errors.Add($"{prefix}{key}: '{text}' is not a time span; for example 00:00:10 for ten seconds.");
-        return null;
-    }
+            if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
+            {
+                set(options, value);
+            }
+            else
+            {
+                errors.Add($"{section.Path}: '{text}' is not a time span; for example 00:00:10 for ten seconds.");
+            }
+        });
 
     private static void ValidateTimeSpan(TimeSpan value, string key, string prefix, List<string> errors)
     {
