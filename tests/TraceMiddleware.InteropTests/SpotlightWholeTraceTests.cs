@@ -4,8 +4,8 @@ using TraceMiddleware.InteropTests.Infrastructure;
 namespace TraceMiddleware.InteropTests;
 
 /// <summary>
-/// The Shop sample with every DSN pointing at a real Spotlight: the browser's pageload and the storefront,
-/// orders and payments transactions all arrive there, in one trace.
+/// The Shop sample and a real Spotlight: with every DSN pointing at it, or with no DSN and the Spotlight option,
+/// the browser's pageload and the storefront, orders and payments transactions all arrive there, in one trace.
 /// </summary>
 public sealed class SpotlightWholeTraceTests
 {
@@ -38,6 +38,36 @@ public sealed class SpotlightWholeTraceTests
             Assert.Equal("http.server", Op(server));
             Assert.Equal("ok", server.GetProperty("status").GetString());
         }
+    }
+
+    [Fact]
+    public async Task SpotlightOption_WithoutAnyDsn_InDevelopment_TheWholeTraceArrives_TheBrowsersThroughTheTunnel()
+    {
+        // Arrange: as `dotnet run` starts the sample with a Spotlight sidecar running: no DSN anywhere.
+        await using var spotlight = await SpotlightProcess.StartAsync();
+        var logs = new TraceMiddleware.Testing.CapturingLoggerProvider();
+        await using var shop = await ShopUnderTest.StartDevelopmentAsync(logs, new() { ["Tracing:Spotlight"] = $"http://localhost:{spotlight.Port}/stream" });
+
+        // Act
+        string traceId;
+        await using (var browser = await BrowserSession.OpenAsync(shop.Links.Storefront!))
+        {
+            traceId = browser.MetaSentryTrace![..32];
+            await spotlight.TailTraceAsync(traceId, seen => seen.Any(t => Op(t) == "pageload"), Waits.Peer);
+            var (state, text) = await browser.PlaceOrderAsync();
+            Assert.True(state == "done", $"the page shows '{text}'.\nbrowser:\n{browser.Diagnostics}");
+        }
+
+        var transactions = await spotlight.TailTraceAsync(traceId, seen => HasEveryPart(seen) && seen.Any(t => Op(t) == "ui.action"), Waits.Peer + Waits.Peer);
+
+        // Assert: the three services sent theirs, and the storefront's tunnel copied the browser's pageload and its order.
+        foreach (var name in ServerTransactions)
+        {
+            Assert.Equal("http.server", Op(Assert.Single(transactions, t => Name(t) == name)));
+        }
+
+        Assert.Equal("process_order", Name(Assert.Single(transactions, t => Op(t) == "ui.action")));
+        Assert.Single(transactions, t => Op(t) == "pageload");
     }
 
     private static bool HasEveryPart(IReadOnlyList<JsonElement> seen) =>

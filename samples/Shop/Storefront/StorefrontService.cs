@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Shop.Storefront;
 
@@ -31,23 +32,25 @@ public static class StorefrontService
 
         // The same page as plain HTML, without meta tags: Sentry's browser SDK then continues the trace
         // from the Server-Timing header (Tracing:ServerTimingHeader in appsettings.json).
-        app.MapGet("/static", (IConfiguration configuration, ShopLinks links) =>
-            Results.Content(StaticPage.Html(BrowserConfig.From(configuration, links)), "text/html; charset=utf-8"));
+        app.MapGet("/static", (IConfiguration configuration, IHostEnvironment environment, ShopLinks links) =>
+            Results.Content(StaticPage.Html(BrowserConfig.From(configuration, environment, links)), "text/html; charset=utf-8"));
         return app;
     }
 
     private static void MapTunnel(WebApplication app)
     {
         var configuration = app.Configuration;
-        if (BrowserConfig.BrowserDsn(configuration) is not { } browserDsn || BrowserConfig.TunnelPath(configuration) is not { } path)
+        if (BrowserConfig.TunnelFor(configuration, app.Environment) is not { } path)
         {
             return;
         }
 
-        // The tunnel forwards to the service's own DSN; a separate browser DSN must be allowed by name.
+        // With a DSN, the tunnel forwards to the service's own; a separate browser DSN must be allowed by name.
+        // Without one (Development), it receives the envelopes itself for the console tree and Spotlight.
+        var browserDsn = BrowserConfig.BrowserDsn(configuration);
         app.MapSentryTunnel(path, o =>
         {
-            if (browserDsn != configuration["Tracing:Dsn"])
+            if (browserDsn is not null && browserDsn != configuration["Tracing:Dsn"])
             {
                 o.AllowedDsns.Add(browserDsn);
             }

@@ -101,12 +101,29 @@ public sealed class TracingOptions
     public bool AddMiddlewareAutomatically { get; set; } = true;
 
     /// <summary>
-    /// Log one tree per finished transaction (op, name, duration, status, children indented) at
-    /// Information level, category <c>TraceMiddleware.Console</c>. <see langword="null"/> (the default):
+    /// Log one tree per trace (op, name, duration, status and short span id, children indented) at
+    /// Information level, category <c>TraceMiddleware.Console</c>; the local roots of a trace that finish within
+    /// a short window, in any host of the process, are shown together (see <see cref="ServiceName"/>). <see langword="null"/> (the default):
     /// only when no <see cref="Dsn"/> is set and the host environment is Development;
     /// <see langword="true"/>: always; <see langword="false"/>: never.
     /// </summary>
     public bool? ConsoleExporter { get; set; }
+
+    /// <summary>
+    /// The name of this service in the console tree, where the local roots of one trace from every service of
+    /// the process are shown together, each labelled with its service's name. Default: the host's
+    /// application name (<c>IHostEnvironment.ApplicationName</c>).
+    /// </summary>
+    public string? ServiceName { get; set; }
+
+    /// <summary>
+    /// Also send every envelope to Spotlight, Sentry's local trace viewer (<c>npx @spotlightjs/spotlight</c>), as
+    /// Sentry's SDKs do: <c>"true"</c> sends to its default URL <c>http://localhost:8969/stream</c>, a URL sends
+    /// there, <c>"false"</c> or <see langword="null"/> (the default) sends nothing. Besides any <see cref="Dsn"/>
+    /// and the console; the browser tunnel copies the browser's envelopes there too. When this is unset (or
+    /// <c>"true"</c>), the <c>SENTRY_SPOTLIGHT</c> environment variable is read as Sentry's SDKs read it.
+    /// </summary>
+    public string? Spotlight { get; set; }
 
     /// <summary>
     /// How many finished transactions may wait for the exporters. When the queue is full, new ones are
@@ -133,6 +150,9 @@ public sealed class TracingOptions
 
     /// <summary>The default of <see cref="ShutdownTimeout"/>, in seconds.</summary>
     internal const int DefaultShutdownTimeoutSeconds = 3;
+
+    /// <summary>The longest <see cref="ServiceName"/> accepted: it labels lines of a console tree.</summary>
+    internal const int MaxServiceNameLength = 64;
 
     /// <summary>The longest <see cref="ShutdownTimeout"/> accepted, in seconds (one hour).</summary>
     internal const int MaxShutdownTimeoutSeconds = 3600;

@@ -22,6 +22,8 @@ internal static class TracingOptionsBinder
         Text<TracingOptions>(nameof(TracingOptions.Release), (o, v) => o.Release = v),
         Text<TracingOptions>(nameof(TracingOptions.Environment), (o, v) => o.Environment = v),
         Text<TracingOptions>(nameof(TracingOptions.OrgId), (o, v) => o.OrgId = v),
+        Text<TracingOptions>(nameof(TracingOptions.ServiceName), (o, v) => o.ServiceName = v),
+        Text<TracingOptions>(nameof(TracingOptions.Spotlight), (o, v) => o.Spotlight = v),
         new(nameof(TracingOptions.TracesSampleRate), BindSampleRate),
         Flag<TracingOptions>(nameof(TracingOptions.PropagateTraceparent), (o, v) => o.PropagateTraceparent = v),
         Flag<TracingOptions>(nameof(TracingOptions.ContinueFromTraceparent), (o, v) => o.ContinueFromTraceparent = v),

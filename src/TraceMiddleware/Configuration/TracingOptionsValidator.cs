@@ -34,6 +34,18 @@ internal sealed class TracingOptionsValidator : IValidateOptions<TracingOptions>
             errors.Add($"{p}{nameof(TracingOptions.Dsn)}: {dsnError}");
         }
 
+        if (!SpotlightSetting.TryResolve(options.Spotlight, Environment.GetEnvironmentVariable(SpotlightSetting.EnvironmentVariable), out _, out var spotlightError, out var fromEnvironment))
+        {
+            errors.Add(fromEnvironment
+                ? $"{SpotlightSetting.EnvironmentVariable} (environment variable): {spotlightError}"
+                : $"{p}{nameof(TracingOptions.Spotlight)}: {spotlightError}");
+        }
+
+        if (options.ServiceName is { } service && (string.IsNullOrWhiteSpace(service) || service.Length > TracingOptions.MaxServiceNameLength))
+        {
+            errors.Add($"{p}{nameof(TracingOptions.ServiceName)}: '{service}' is {(service.Length > TracingOptions.MaxServiceNameLength ? $"longer than {TracingOptions.MaxServiceNameLength} characters" : "blank")}; use a short name such as orders, or leave it unset for the application name.");
+        }
+
         if (options.TracePropagationTargets is { } targets)
         {
             for (var i = 0; i < targets.Count; i++)

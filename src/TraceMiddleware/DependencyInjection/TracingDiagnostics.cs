@@ -35,7 +35,7 @@ internal static class TracingDiagnostics
 
     /// <summary>
     /// Where spans go, from the exporters the pipeline really has, such as
-    /// <c>Sentry DSN set (o1.ingest.sentry.io, project 42)</c> or <c>no DSN set: the console (one tree per transaction)</c>.
+    /// <c>Sentry DSN set (o1.ingest.sentry.io, project 42)</c> or <c>no DSN set, the console (one tree per trace, …)</c>.
     /// </summary>
     public static string DescribeExporters(TracingRuntime runtime, IReadOnlyList<ITraceExporter> exporters)
     {
@@ -53,10 +53,13 @@ internal static class TracingDiagnostics
         {
             switch (exporters[i])
             {
+                case SentryTraceExporter { IsSpotlight: true } spotlight:
+                    parts.Add($"Spotlight ({spotlight.Endpoint})");
+                    break;
                 case SentryTraceExporter:
                     break;
-                case ConsoleTraceExporter:
-                    parts.Add("the console (one tree per transaction)");
+                case ConsoleTraceExporter console:
+                    parts.Add($"the console (one tree per trace, this service labelled '{console.ServiceName}')");
                     break;
                 default:
                     parts.Add(exporters[i].GetType().Name);

@@ -13,6 +13,7 @@ using TraceMiddleware.DependencyInjection;
 using TraceMiddleware.Export;
 using TraceMiddleware.Export.Console;
 using TraceMiddleware.Export.Sentry;
+using TraceMiddleware.Export.Spotlight;
 using TraceMiddleware.Http;
 using TraceMiddleware.Tracing;
 
@@ -108,6 +109,10 @@ public static class TracingServiceCollectionExtensions
         services.TryAddSingleton<SentryTunnelRoutes>();
         services.TryAddSingleton(sp => new SentryTracer(sp.GetRequiredService<TracingRuntime>()));
         services.TryAddSingleton(sp => new SentryExporterOwner(sp.GetRequiredService<ConfiguredSentryDsn>(), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SpotlightExporterOwner(SpotlightSetting.Resolve(sp.GetRequiredService<IOptions<TracingOptions>>().Value.Spotlight), sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance, sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ConsoleTraceExporter(
+            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            ConsoleTraceExporter.ServiceNameOf(sp.GetRequiredService<IOptions<TracingOptions>>().Value, sp.GetService<IHostEnvironment>())));
         services.TryAddSingleton(sp => new TraceExportService(() => CreateExportPipeline(sp)));
         services.AddHostedService(sp => sp.GetRequiredService<TraceExportService>());
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, TracingStartupFilter>());
@@ -131,10 +136,15 @@ public static class TracingServiceCollectionExtensions
             exporters.Insert(0, sentry);
         }
 
-        var development = services.GetService<IHostEnvironment>()?.IsDevelopment() == true;
-        if (runtime.Options.ConsoleExporter ?? (runtime.Dsn is null && development))
+        // Beside the DSN, never instead of it: Spotlight sees what Sentry gets.
+        if (services.GetRequiredService<SpotlightExporterOwner>().Exporter is { } spotlight)
         {
-            exporters.Add(new ConsoleTraceExporter(services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+            exporters.Insert(exporters.Count > 0 && exporters[0] is SentryTraceExporter ? 1 : 0, spotlight);
+        }
+
+        if (ConsoleTraceExporter.IsOn(runtime.Options, runtime.Dsn is not null, services.GetService<IHostEnvironment>()))
+        {
+            exporters.Add(services.GetRequiredService<ConsoleTraceExporter>());
         }
 
         return new ExportPipeline(runtime, exporters);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using TraceMiddleware.Tracing;
+using TraceMiddleware.Transactions;
 
 namespace MinimalApp;
 

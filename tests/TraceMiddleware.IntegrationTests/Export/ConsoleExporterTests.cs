@@ -23,7 +23,8 @@ public sealed class ConsoleExporterTests
         await SpanCollector.WaitForRequestAsync(traceId);
         await Eventually.TrueAsync(() => factory.Pipeline().Exporters.Count == 0 || factory.Pipeline().Queue.OfferedCount == 1, "the transaction offered to the queue");
 
-        // Shutdown flushes the queue: after it, everything the exporters will log is logged.
+        // Shutdown flushes the queue, and the console logs the trees only this host had a part in: after it,
+        // everything the exporters will log is logged.
         await factory.DisposeAsync();
 
         return (traceId, logs.Entries.Where(e => e.Category == "TraceMiddleware.Console").ToList(), consoleExporters);
@@ -39,8 +40,8 @@ public sealed class ConsoleExporterTests
         var lines = tree.Message.Split('\n');
         Assert.Equal(3, lines.Length);
         Assert.Equal($"Trace {traceId}", lines[0]);
-        Assert.Matches(@"^http\.server  GET /manual  \d+\.\d ms  ok$", lines[1]);
-        Assert.Matches(@"^  db\.query  INSERT INTO orders  \d+\.\d ms  ok$", lines[2]);
+        Assert.Matches(@"^\[MinimalApp\] http\.server  GET /manual  \d+\.\d ms  ok  #[0-9a-f]{8}$", lines[1]);
+        Assert.Matches(@"^  db\.query  INSERT INTO orders  \d+\.\d ms  ok  #[0-9a-f]{8}$", lines[2]);
     }
 
     [Theory]

@@ -16,6 +16,9 @@ public sealed class ExportOptionsValidationTests
     [InlineData("Tracing:ShutdownTimeout", "5", "Tracing:ShutdownTimeout: '5' has no unit; write a time span such as 00:00:05 for 5 seconds.")]
     [InlineData("Tracing:ShutdownTimeout", "00:00:00", "Tracing:ShutdownTimeout: 00:00:00 is not longer than zero")]
     [InlineData("Tracing:ConsoleExporter", "auto", "Tracing:ConsoleExporter: 'auto' is not true or false")]
+    [InlineData("Tracing:Spotlight", "localhost:8969", "Tracing:Spotlight: 'localhost:8969' is not true, false or an absolute http(s) URL; use true for Spotlight's default http://localhost:8969/stream")]
+    [InlineData("Tracing:Spotlight", "ws://localhost:8969/stream", "Tracing:Spotlight: 'ws://localhost:8969/stream' is not true, false or an absolute http(s) URL")]
+    [InlineData("Tracing:ServiceName", "an-extremely-long-service-name-that-no-console-line-should-have-to-carry", "Tracing:ServiceName: 'an-extremely-long-service-name-that-no-console-line-should-have-to-carry' is longer than 64 characters")]
     public async Task BadExportSetting_StopsStartUp_NamingTheKeyAndTheReason(string key, string value, string message)
     {
         var builder = WebApplication.CreateSlimBuilder();

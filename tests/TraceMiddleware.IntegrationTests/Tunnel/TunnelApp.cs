@@ -26,7 +26,10 @@ public sealed class TunnelApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TunnelApp> StartAsync(Dictionary<string, string?> settings, Action<WebApplication>? map = null, CapturingLoggerProvider? logs = null, long? serverBodyLimit = null)
+    /// <summary>Stops the host (its export pipeline flushes) without disposing it.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
+    public static async Task<TunnelApp> StartAsync(Dictionary<string, string?> settings, Action<WebApplication>? map = null, CapturingLoggerProvider? logs = null, long? serverBodyLimit = null, string? environment = null)
     {
         SpanCollector.EnsureStarted();
         var (started, baseAddress) = await LoopbackServer.StartAsync(
@@ -57,7 +60,8 @@ public sealed class TunnelApp : IAsyncDisposable
 
                 builder.Configuration.AddInMemoryCollection(settings);
                 builder.Services.AddTracing();
-            });
+            },
+            environment is null ? null : new WebApplicationOptions { EnvironmentName = environment });
         return new TunnelApp(started, baseAddress);
     }
 

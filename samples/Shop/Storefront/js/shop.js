@@ -6,12 +6,13 @@ const config = JSON.parse(document.getElementById('shop-config').textContent);
 
 // Sentry's browser SDK (10.x) sets up its integrations only when it has a transport, that is a DSN:
 // without one it would neither continue the page's trace nor add trace headers to fetch. So with no DSN
-// configured the page gets a placeholder DSN and a transport that sends nothing anywhere.
+// configured the page gets a placeholder DSN; its envelopes then go only to the storefront's tunnel, which
+// in Development shows them in the console tree (and Spotlight), or, with no tunnel, nowhere at all.
 const offline = !config.dsn;
 
 Sentry.init({
   dsn: offline ? 'http://offline@localhost/0' : config.dsn,
-  ...(offline && { transport: (options) => Sentry.createTransport(options, async () => ({})) }),
+  ...(offline && !config.tunnel && { transport: (options) => Sentry.createTransport(options, async () => ({})) }),
   // Envelopes go to the storefront's own origin, which ad blockers leave alone; it forwards them to Sentry.
   ...(config.tunnel && { tunnel: config.tunnel }),
   // Reads <meta name="sentry-trace"> and <meta name="baggage"> and continues the server's trace.

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
 
 namespace TraceMiddleware.AspNetCore.Tunnel;
@@ -31,6 +32,7 @@ internal sealed class SentryTunnel : IDisposable
     private readonly string _budgetKey;
     private readonly SentryTunnelForwarder _forwarder;
     private readonly ILogger _logger;
+    private readonly SentryTunnelLocalView? _local;
     private long _fullLoggedAt;
     private long _refusedSinceLog;
 
@@ -39,8 +41,10 @@ internal sealed class SentryTunnel : IDisposable
     /// <param name="sectionPath">The options' configuration section, for the key a log line names.</param>
     /// <param name="logger">The package's logger.</param>
     /// <param name="handler">The handler of the calls to Sentry; <see cref="Http.UntracedHttpHandler"/> when none.</param>
-    public SentryTunnel(SentryTunnelAllowList allowList, SentryTunnelOptions options, string sectionPath, ILogger logger, HttpMessageHandler? handler = null)
+    /// <param name="local">What the browser's envelopes are also shown to (the console tree, Spotlight), which the tunnel then owns; none when null.</param>
+    public SentryTunnel(SentryTunnelAllowList allowList, SentryTunnelOptions options, string sectionPath, ILogger logger, HttpMessageHandler? handler = null, SentryTunnelLocalView? local = null)
     {
+        _local = local;
         ArgumentNullException.ThrowIfNull(allowList);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -129,14 +133,33 @@ internal sealed class SentryTunnel : IDisposable
                 return;
             }
 
-            if (!EnvelopeDsnReader.TryReadDsn(buffer, length, coding, out var dsn, out var reason)
-                || !_allowList.TryMatch(dsn, out var allowed, out reason))
+            if (!EnvelopeDsnReader.TryReadDsn(buffer, length, coding, out var dsn, out var reason))
             {
                 await RejectAsync(context, StatusCodes.Status400BadRequest, reason).ConfigureAwait(false);
                 return;
             }
 
-            await _forwarder.ForwardAsync(context, allowed, buffer, length, contentEncoding).ConfigureAwait(false);
+            if (_allowList.TryMatch(dsn, out var allowed, out reason))
+            {
+                if (_local is not null)
+                {
+                    await _local.ShowAsync(PathOf(context), buffer, length, coding, contentEncoding, context.RequestAborted).ConfigureAwait(false);
+                }
+
+                await _forwarder.ForwardAsync(context, allowed, buffer, length, contentEncoding).ConfigureAwait(false);
+                return;
+            }
+
+            // Nothing is fetched for such an envelope: it is only shown, so its DSN need not be one we know.
+            if (_local is { ReceivesLocally: true } && _allowList.Count == 0 && SentryDsn.TryParse(dsn, out _, out _))
+            {
+                await _local.ShowAsync(PathOf(context), buffer, length, coding, contentEncoding, context.RequestAborted).ConfigureAwait(false);
+                SentryTunnelLog.ReceivedLocally(_logger, PathOf(context), _local.Describe());
+                await SentryTunnelResponse.WriteReceivedAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            await RejectAsync(context, StatusCodes.Status400BadRequest, reason).ConfigureAwait(false);
         }
         finally
         {
@@ -149,7 +172,13 @@ internal sealed class SentryTunnel : IDisposable
         }
     }
 
-    public void Dispose() => _forwarder.Dispose();
+    public void Dispose()
+    {
+        _forwarder.Dispose();
+        _local?.Dispose();
+    }
+
+    private static string PathOf(HttpContext context) => context.Request.Path.Value ?? "/";
 
     private async Task RejectAsync(HttpContext context, int statusCode, string reason)
     {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using TraceMiddleware.AspNetCore.Tunnel;
 using TraceMiddleware.Configuration;
 using TraceMiddleware.DependencyInjection;
+using TraceMiddleware.Export.Console;
 using TraceMiddleware.Tracing;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -80,12 +81,20 @@ public static class SentryTunnelEndpointRouteBuilderExtensions
             allowed.Insert(0, dsn);
         }
 
+        var local = LocalView(services, runtime, allowed.Count == 0);
         if (allowed.Count == 0)
         {
-            SentryTunnelLog.NothingAllowed(runtime.Logger, pattern, registration.SectionPath);
+            if (local is { ReceivesLocally: true })
+            {
+                SentryTunnelLog.ReceivesLocally(runtime.Logger, pattern, local.Describe());
+            }
+            else
+            {
+                SentryTunnelLog.NothingAllowed(runtime.Logger, pattern, registration.SectionPath);
+            }
         }
 
-        var tunnel = new SentryTunnel(new SentryTunnelAllowList(allowed), options, sectionPath, runtime.Logger);
+        var tunnel = new SentryTunnel(new SentryTunnelAllowList(allowed), options, sectionPath, runtime.Logger, handler: null, local);
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(tunnel.Dispose);
 
         // The tracing middleware usually runs before routing: it knows tunnel requests by their path.
@@ -111,6 +120,26 @@ public static class SentryTunnelEndpointRouteBuilderExtensions
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The console tree in Development (when the host has it) and Spotlight (when it is on) also see the browser's
+    /// envelopes; with nothing to forward to, in Development, the tunnel receives them itself. Null: neither.
+    /// </summary>
+    private static SentryTunnelLocalView? LocalView(IServiceProvider services, TracingRuntime runtime, bool nothingAllowed)
+    {
+        var environment = services.GetService<IHostEnvironment>();
+        var development = environment?.IsDevelopment() == true;
+        var console = development && ConsoleTraceExporter.IsOn(runtime.Options, runtime.Dsn is not null, environment)
+            ? services.GetRequiredService<ConsoleTraceExporter>()
+            : null;
+        var spotlight = SpotlightSetting.Resolve(runtime.Options.Spotlight);
+        if (console is null && spotlight is null)
+        {
+            return null;
+        }
+
+        return new SentryTunnelLocalView(console, spotlight, receivesLocally: nothingAllowed && development, runtime.Logger);
     }
 
     private static List<IConfiguration> Sections(TracingRegistration registration, IConfiguration? configuration)

@@ -26,6 +26,15 @@ internal static partial class SentryTunnelLog
     [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Sentry tunnel {Pattern} forwards to no DSN: every envelope is refused with 400. Set {Section}:Dsn or {Section}:Tunnel:AllowedDsns.")]
     public static partial void NothingAllowed(ILogger logger, string pattern, string section);
 
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "Sentry tunnel {Pattern} forwards to no DSN: in Development it receives the browser's envelopes itself, for {Views}, and answers 200.")]
+    public static partial void ReceivesLocally(ILogger logger, string pattern, string views);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Debug, Message = "Sentry tunnel {Path}: envelope received here (no DSN to forward to) for {Views}.")]
+    public static partial void ReceivedLocally(ILogger logger, string path, string views);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Sentry tunnel {Path}: the copy to Spotlight {Endpoint} failed ({Reason}).")]
+    public static partial void SpotlightCopyFailed(ILogger logger, string path, Uri endpoint, string reason);
+
     [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Sentry tunnel {Path}: requests in progress hold {Held} of the {Max} body bytes allowed ({Key}); {Refused} request(s) refused with 503 since the last such warning. Further refusals within a minute are logged at debug level (event 4001).")]
     public static partial void Full(ILogger logger, string path, long held, long max, string key, long refused);
 }

@@ -41,6 +41,15 @@ internal static class SentryTunnelResponse
         return response.WriteAsync(reason, context.RequestAborted);
     }
 
+    /// <summary>200 with an empty JSON object: an envelope received by the tunnel itself, as Sentry would accept it.</summary>
+    public static Task WriteReceivedAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        return response.WriteAsync("{}", context.RequestAborted);
+    }
+
     /// <summary>
     /// Ends an HTTP/1.x connection after this answer, for a request whose body is left unread: the server
     /// still takes in what the client sends on for a few seconds, so that the answer is not lost to a reset,

@@ -1,29 +1,63 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using TraceMiddleware.Tracing;
+using TraceMiddleware.Configuration;
 using TraceMiddleware.Transactions;
 
 namespace TraceMiddleware.Export.Console;
 
 /// <summary>
-/// The development view: one compact tree per transaction, logged at Information level under the category
-/// <c>TraceMiddleware.Console</c>. Each line is <c>op  name  duration ms  status</c>, children indented two
-/// spaces under their parent span.
+/// The development view: one compact tree per trace, logged at Information level under the category
+/// <c>TraceMiddleware.Console</c>. The transactions of one trace from every host of the process that has a
+/// console exporter, and the browser's that reach a tunnel, are drawn together (<see cref="ConsoleTraceMerger"/>),
+/// each root labelled with its service (<see cref="TracingOptions.ServiceName"/>).
 /// </summary>
-internal sealed class ConsoleTraceExporter : ITraceExporter
+/// <remarks>
+/// One per host, a singleton of its services. When the host stops (the pipeline's flush, once its last
+/// transactions are handed in) it detaches from the merger: the waiting trees no other running host had a part
+/// in are logged then, through this host's logger, while it still works. Disposing detaches too, for a host that
+/// never ran its pipeline.
+/// </remarks>
+internal sealed class ConsoleTraceExporter : ITraceExporter, IFlushableTraceExporter, IDisposable
 {
     public const string CategoryName = "TraceMiddleware.Console";
 
-    private const string Indent = "  ";
+    /// <summary>The label of the browser's spans.</summary>
+    public const string BrowserServiceName = "browser";
 
     private readonly ILogger _logger;
+    private readonly ConsoleTraceMerger _merger;
+    private readonly ConsoleTraceSink _sink;
 
-    public ConsoleTraceExporter(ILoggerFactory loggerFactory)
+    /// <param name="loggerFactory">The host's loggers.</param>
+    /// <param name="serviceName">The label of this host's roots.</param>
+    /// <param name="merger">Where trees are gathered; the process's <see cref="ConsoleTraceMerger.Shared"/> when null.</param>
+    public ConsoleTraceExporter(ILoggerFactory loggerFactory, string serviceName, ConsoleTraceMerger? merger = null)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(serviceName);
         _logger = loggerFactory.CreateLogger(CategoryName);
+        ServiceName = serviceName;
+        _merger = merger ?? ConsoleTraceMerger.Shared;
+        _sink = _merger.Attach(_logger);
+    }
+
+    /// <summary>The label of this host's roots.</summary>
+    public string ServiceName { get; }
+
+    /// <summary>Whether a host has the console exporter: the <c>ConsoleExporter</c> option, else Development without a DSN.</summary>
+    public static bool IsOn(TracingOptions options, bool hasDsn, IHostEnvironment? environment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.ConsoleExporter ?? (!hasDsn && environment?.IsDevelopment() == true);
+    }
+
+    /// <summary>The label of a host's roots: <see cref="TracingOptions.ServiceName"/>, else the application name.</summary>
+    public static string ServiceNameOf(TracingOptions options, IHostEnvironment? environment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return !string.IsNullOrWhiteSpace(options.ServiceName) ? options.ServiceName.Trim()
+            : environment?.ApplicationName is { Length: > 0 } name ? name
+            : "app";
     }
 
     public Task ExportAsync(IReadOnlyList<SentryTransaction> batch, CancellationToken cancellationToken)
@@ -36,102 +70,27 @@ internal sealed class ConsoleTraceExporter : ITraceExporter
 
         for (var i = 0; i < batch.Count; i++)
         {
-            TracingLog.ConsoleTree(_logger, batch[i].Root.TraceId.ToHexString(), FormatTree(batch[i]));
+            _merger.Offer(_sink, ConsoleTraceRoot.From(batch[i], ServiceName));
         }
 
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// The tree, one line per span. A span whose parent is not in the transaction (left out over the span
-    /// limit, or the child of another library's activity) is shown under the root.
-    /// </summary>
-    public static string FormatTree(SentryTransaction transaction)
+    /// <summary>Adds the browser's transaction to its trace's tree, when that tree is still waiting.</summary>
+    /// <returns>Whether it joined a tree.</returns>
+    public bool TryJoin(ConsoleTraceRoot browser)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
-        var root = transaction.Root;
-        var spans = transaction.Activities;
-        var known = new HashSet<ActivitySpanId>(spans.Count + 1) { root.SpanId };
-        for (var i = 0; i < spans.Count; i++)
-        {
-            known.Add(spans[i].SpanId);
-        }
-
-        var children = new Dictionary<ActivitySpanId, List<Activity>>();
-        for (var i = 0; i < spans.Count; i++)
-        {
-            var span = spans[i];
-            var parent = span.ParentSpanId != span.SpanId && known.Contains(span.ParentSpanId) ? span.ParentSpanId : root.SpanId;
-            if (!children.TryGetValue(parent, out var list))
-            {
-                children[parent] = list = [];
-            }
-
-            list.Add(span);
-        }
-
-        foreach (var list in children.Values)
-        {
-            list.Sort(static (a, b) => a.StartTimeUtc.CompareTo(b.StartTimeUtc));
-        }
-
-        var text = new StringBuilder();
-        var pending = new Stack<(Activity Span, int Depth)>();
-        pending.Push((root, 0));
-
-        // Each span is printed at most once, whatever the ids claim, so bad data cannot loop forever.
-        var budget = spans.Count + 1;
-        while (pending.Count > 0 && budget-- > 0)
-        {
-            var (span, depth) = pending.Pop();
-            if (text.Length > 0)
-            {
-                text.Append('\n');
-            }
-
-            AppendLine(text, span, depth);
-            if (children.Remove(span.SpanId, out var list))
-            {
-                for (var i = list.Count - 1; i >= 0; i--)
-                {
-                    pending.Push((list[i], depth + 1));
-                }
-            }
-        }
-
-        if (transaction.DroppedSpanCount > 0)
-        {
-            text.Append('\n').Append(Indent).Append("(+").Append(transaction.DroppedSpanCount.ToString(CultureInfo.InvariantCulture)).Append(" spans dropped)");
-        }
-
-        return text.ToString();
+        ArgumentNullException.ThrowIfNull(browser);
+        return _logger.IsEnabled(LogLevel.Information) && _merger.TryJoin(_sink, browser);
     }
 
-    private static void AppendLine(StringBuilder text, Activity span, int depth)
+    /// <summary>The host stops: detaches from the merger, logging now the waiting trees that no other attached host can log.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken)
     {
-        for (var i = 0; i < depth; i++)
-        {
-            text.Append(Indent);
-        }
-
-        AppendSafe(text, span.GetTagItem(SpanTags.Op) as string ?? "default");
-        text.Append(Indent);
-        AppendSafe(text, span.DisplayName);
-        text.Append(Indent)
-            .Append(span.Duration.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture))
-            .Append(" ms")
-            .Append(Indent);
-        AppendSafe(text, SpanStatus.Of(span));
+        _sink.Dispose();
+        return Task.CompletedTask;
     }
 
-
-    // Names can carry request data: a line break in one must not forge a line of the tree.
-    private static void AppendSafe(StringBuilder text, string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            text.Append(char.IsControl(c) ? ' ' : c);
-        }
-    }
+    /// <summary>Detaches from the merger, if the host's stop has not.</summary>
+    public void Dispose() => _sink.Dispose();
 }

@@ -53,8 +53,19 @@ internal sealed class SentryTraceExporter : ITraceExporter, IFlushableTraceExpor
     /// The envelope writer; tests pass one with a fixed event id. Concurrent sends use <see cref="EnvelopeWriter.Fork"/>s of it.
     /// </param>
     public SentryTraceExporter(SentryDsn dsn, SentryTransportOptions options, HttpMessageHandler? handler, ILogger logger, TimeProvider? time, EnvelopeWriter? writer = null)
+        : this(new SentryTransport(dsn ?? throw new ArgumentNullException(nameof(dsn)), handler), options, logger, time, writer)
     {
-        ArgumentNullException.ThrowIfNull(dsn);
+    }
+
+    /// <summary>Creates an exporter that sends through <paramref name="transport"/>, which it then owns (Spotlight's, for example).</summary>
+    /// <param name="transport">Where and how envelopes are posted.</param>
+    /// <param name="options">Timeouts, retries, gzip, concurrency.</param>
+    /// <param name="logger">Where state changes are logged.</param>
+    /// <param name="time">The clock; the system clock when null.</param>
+    /// <param name="writer">The envelope writer; a new one when null.</param>
+    public SentryTraceExporter(SentryTransport transport, SentryTransportOptions options, ILogger logger, TimeProvider? time, EnvelopeWriter? writer = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
@@ -66,12 +77,18 @@ internal sealed class SentryTraceExporter : ITraceExporter, IFlushableTraceExpor
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxHeldTransactions);
         time ??= TimeProvider.System;
         _logger = logger;
-        _transport = new SentryTransport(dsn, handler);
-        _receiver = new SentryReceiverState(dsn.EnvelopeEndpoint, logger, time);
+        _transport = transport;
+        _receiver = new SentryReceiverState(transport.Endpoint, logger, time);
         _sender = new EnvelopeSender(_transport, _receiver, options, logger, time);
         _lanes = new EnvelopeLanes(writer ?? new EnvelopeWriter(time), options.MaxConcurrentSends, options.GzipThresholdBytes);
         _held = new HeldTransactions(options.MaxHeldTransactions);
     }
+
+    /// <summary>Where envelopes go.</summary>
+    internal Uri Endpoint => _transport.Endpoint;
+
+    /// <summary>Whether the receiver is Spotlight rather than Sentry (for the start-up line).</summary>
+    internal bool IsSpotlight { get; init; }
 
     /// <summary>What the exporter last learned about the receiver.</summary>
     internal SentryTransportState State => _receiver.Current;

@@ -17,7 +17,7 @@ namespace TraceMiddleware.Export.Sentry;
 internal sealed class SentryTransport : IDisposable
 {
     private readonly HttpClient _client;
-    private readonly string _auth;
+    private readonly string? _auth;
     private readonly string _userAgent;
 
     /// <summary>Creates the transport for <paramref name="dsn"/>.</summary>
@@ -27,18 +27,27 @@ internal sealed class SentryTransport : IDisposable
     /// header propagator. A handler given here is not disposed by the transport.
     /// </param>
     public SentryTransport(SentryDsn dsn, HttpMessageHandler? handler)
+        : this((dsn ?? throw new ArgumentNullException(nameof(dsn))).EnvelopeEndpoint, dsn.PublicKey, handler)
     {
-        ArgumentNullException.ThrowIfNull(dsn);
-        Endpoint = dsn.EnvelopeEndpoint;
+    }
+
+    /// <summary>Creates a transport to an envelope endpoint that is not a DSN's, such as Spotlight's.</summary>
+    /// <param name="endpoint">Where envelopes are posted.</param>
+    /// <param name="publicKey">The key for <c>X-Sentry-Auth</c>; none is sent when null (Spotlight reads none).</param>
+    /// <param name="handler">As for the DSN's transport.</param>
+    public SentryTransport(Uri endpoint, string? publicKey, HttpMessageHandler? handler)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        Endpoint = endpoint;
         _client = handler is null
             ? new HttpClient(UntracedHttpHandler.Create(), disposeHandler: true)
             : new HttpClient(handler, disposeHandler: false);
         _client.Timeout = Timeout.InfiniteTimeSpan;
-        _auth = $"Sentry sentry_version={SentryProtocol.Version}, sentry_client={SentrySdkInfo.Name}/{SentrySdkInfo.Version}, sentry_key={dsn.PublicKey}";
+        _auth = publicKey is null ? null : $"Sentry sentry_version={SentryProtocol.Version}, sentry_client={SentrySdkInfo.Name}/{SentrySdkInfo.Version}, sentry_key={publicKey}";
         _userAgent = $"{SentrySdkInfo.Name}/{SentrySdkInfo.Version}";
     }
 
-    /// <summary>The DSN's envelope endpoint.</summary>
+    /// <summary>Where envelopes are posted: the DSN's envelope endpoint, or Spotlight's URL.</summary>
     public Uri Endpoint { get; }
 
     /// <summary>Posts the last envelope written into <paramref name="lane"/> and reads the answer.</summary>
@@ -47,9 +56,22 @@ internal sealed class SentryTransport : IDisposable
     /// <returns>The status and Sentry's headers of the answer.</returns>
     /// <exception cref="HttpRequestException">The receiver could not be reached, or the connection broke.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<SentryResponse> PostAsync(EnvelopeLane lane, CancellationToken cancellationToken)
+    public Task<SentryResponse> PostAsync(EnvelopeLane lane, CancellationToken cancellationToken)
     {
-        using var request = CreateRequest(lane);
+        ArgumentNullException.ThrowIfNull(lane);
+        return PostAsync(lane.Body, lane.IsGzipped ? "gzip" : null, cancellationToken);
+    }
+
+    /// <summary>Posts an envelope that is already written (the browser's, which the tunnel copies to Spotlight) and reads the answer.</summary>
+    /// <param name="body">The envelope, as sent.</param>
+    /// <param name="contentEncoding">Its <c>Content-Encoding</c>, or null.</param>
+    /// <param name="cancellationToken">Ends the attempt.</param>
+    /// <returns>The status and Sentry's headers of the answer.</returns>
+    /// <exception cref="HttpRequestException">The receiver could not be reached, or the connection broke.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<SentryResponse> PostAsync(ReadOnlyMemory<byte> body, string? contentEncoding, CancellationToken cancellationToken)
+    {
+        using var request = CreateRequest(body, contentEncoding);
 
         // Headers only: HttpClient's default would read the whole body into memory first, and a receiver (or a
         // proxy in front of it) could answer with any amount. Nothing Sentry defines is in the body; disposing
@@ -61,17 +83,21 @@ internal sealed class SentryTransport : IDisposable
     /// <summary>Disposes the HttpClient; later posts fail with <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => _client.Dispose();
 
-    private HttpRequestMessage CreateRequest(EnvelopeLane lane)
+    private HttpRequestMessage CreateRequest(ReadOnlyMemory<byte> body, string? contentEncoding)
     {
-        var content = new ReadOnlyMemoryContent(lane.Body);
+        var content = new ReadOnlyMemoryContent(body);
         content.Headers.TryAddWithoutValidation("Content-Type", SentryProtocol.EnvelopeContentType);
-        if (lane.IsGzipped)
+        if (contentEncoding is not null)
         {
-            content.Headers.TryAddWithoutValidation("Content-Encoding", "gzip");
+            content.Headers.TryAddWithoutValidation("Content-Encoding", contentEncoding);
         }
 
         var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = content };
-        request.Headers.TryAddWithoutValidation(SentryProtocol.AuthHeader, _auth);
+        if (_auth is not null)
+        {
+            request.Headers.TryAddWithoutValidation(SentryProtocol.AuthHeader, _auth);
+        }
+
         request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
         return request;
     }
