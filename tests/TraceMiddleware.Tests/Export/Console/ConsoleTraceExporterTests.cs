@@ -42,7 +42,7 @@ public sealed class ConsoleTraceExporterTests
         var entries = logs.Entries.ToList();
         Assert.Equal(2, entries.Count);
         Assert.All(entries, e => Assert.Equal((ConsoleTraceExporter.CategoryName, LogLevel.Information, 2010), (e.Category, e.Level, e.EventId.Id)));
-        Assert.Equal($"Trace {a.Root.TraceId.ToHexString()}\n[orders] default  a  1.0 ms  ok  #{a.Root.SpanId.ToHexString()[..8]}", entries[0].Message);
+        Assert.Equal($"Trace {a.Root.TraceId.ToHexString()}\n[orders] a  a  1.0 ms  ok  #{a.Root.SpanId.ToHexString()[..8]}", entries[0].Message);
     }
 
     [Fact]

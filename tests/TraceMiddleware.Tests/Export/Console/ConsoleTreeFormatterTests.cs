@@ -57,7 +57,7 @@ public sealed class ConsoleTreeFormatterTests
             [shop] http.server  GET /orders/{"{id}"}  25.0 ms  ok  {Short(root)}
               db.query  SELECT 1  3.2 ms  ok  {Short(db)}
               http.client  GET http://127.0.0.1:5000/x  10.0 ms  not_found  {Short(call)}
-                default  resolve  1.0 ms  ok  {Short(dns)}
+                resolve  resolve  1.0 ms  ok  {Short(dns)}
             """.ReplaceLineEndings("\n"),
             tree);
     }
