@@ -127,16 +127,23 @@ public class PipelineBenchmarks
     /// An app on <c>TestServer</c> with logging off; with an exporter, tracing on (every request sampled) and
     /// exporting to it. The set-up every in-process benchmark of the pipeline shares.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(DiscardingTraceExporter? exporter)
+    public static WebApplicationBuilder CreateBuilder(DiscardingTraceExporter? exporter, double sampleRate = 1, bool loggingAtWarning = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        if (loggingAtWarning)
+        {
+            // Enabled at Warning, as in production, writing nowhere: ASP.NET Core then makes its request activity.
+            builder.Logging.AddProvider(new DiscardingLoggerProvider());
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+
         if (exporter is not null)
         {
             builder.Services.AddTracing(o =>
             {
-                o.TracesSampleRate = 1.0;
+                o.TracesSampleRate = sampleRate;
                 o.ConsoleExporter = false;
                 o.Release = "shop@1.4.0";
                 o.Environment = "production";
@@ -147,7 +154,7 @@ public class PipelineBenchmarks
         return builder;
     }
 
-    private static void EnsureAlone(string configuration)
+    internal static void EnsureAlone(string configuration)
     {
         if (s_configuration is { } other)
         {

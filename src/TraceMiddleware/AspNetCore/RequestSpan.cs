@@ -36,7 +36,6 @@ internal static class RequestSpan
                 out outcome);
         }
 
-        var name = request.Method + " " + RequestPath.Of(request);
         TraceRoot Configure(Activity activity)
         {
             var root = new TraceRoot(runtime, activity, incoming, SpanOps.HttpServer, SpanOps.OriginAspNetCore)
@@ -45,7 +44,7 @@ internal static class RequestSpan
                 SyntheticParent = incoming is { HasParentSpanId: false },
                 HttpContext = context,
             };
-            root.SetName(name, "url");
+            root.NameAfterUrlLater();
             return root;
         }
 
@@ -62,7 +61,7 @@ internal static class RequestSpan
         else
         {
             Suppress(hosting);
-            root = runtime.StartRoot(name, ActivityKind.Server, incoming, Configure);
+            root = runtime.StartRoot(SpanOps.HttpServer, ActivityKind.Server, incoming, Configure);
         }
 
         if (!root.IsDecided || runtime.Ignore.NeedRoute)

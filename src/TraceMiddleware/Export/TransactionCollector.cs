@@ -73,12 +73,13 @@ internal sealed class TransactionCollector
                 activity,
                 spans,
                 dropped,
-                root.GetDynamicSamplingContext(),
+                null,
                 root.TransactionSource,
                 root.Runtime.Release,
                 root.Runtime.Environment,
                 reportParentSpanId: !root.SyntheticParent && activity.ParentSpanId != default,
-                Details(root));
+                Details(root),
+                root);
         }
         catch (Exception exception)
         {

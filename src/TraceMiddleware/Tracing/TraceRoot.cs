@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using TraceMiddleware.Export;
@@ -18,9 +19,14 @@ namespace TraceMiddleware.Tracing;
 /// As the request's <see cref="IEndpointFeature"/> (only while a <c>TracesSampler</c> waits for the route), it
 /// learns the moment routing chooses an endpoint, names the span after the route and decides there.
 /// </remarks>
-internal sealed class TraceRoot : IEndpointFeature
+internal sealed class TraceRoot : IEndpointFeature, IDynamicSamplingContextSource
 {
-    public const string PropertyName = "TraceMiddleware.TraceRoot";
+    /// <summary>
+    /// Each root span's state, beside the <see cref="System.Diagnostics.Activity"/> it belongs to (ASP.NET Core's, for a
+    /// request): the BCL's way to attach data to an object one does not own. An entry lives as long as its activity,
+    /// and costs a request a few dozen bytes where an activity's custom-property dictionary costs two hundred.
+    /// </summary>
+    private static readonly ConditionalWeakTable<Activity, TraceRoot> s_roots = new();
 
     private DynamicSamplingContext? _dsc;
     private SpanBuffer? _spans;
@@ -31,6 +37,7 @@ internal sealed class TraceRoot : IEndpointFeature
     private bool _deciding;
     private Endpoint? _endpoint;
     private Dictionary<string, string>? _tags;
+    private string? _name;
     private int _clientSpans;
     private int _guardedClientSpans;
 
@@ -41,7 +48,7 @@ internal sealed class TraceRoot : IEndpointFeature
         Incoming = incoming;
         Op = op;
         Origin = origin;
-        Name = activity.DisplayName;
+        _name = activity.DisplayName;
     }
 
     public TracingRuntime Runtime { get; }
@@ -57,7 +64,7 @@ internal sealed class TraceRoot : IEndpointFeature
     public string Origin { get; }
 
     /// <summary>The transaction name, such as <c>GET /orders/{id}</c>; also the activity's display name.</summary>
-    public string Name { get; private set; }
+    public string Name => _name ?? NameAfterUrl();
 
     /// <summary>How the transaction name was made: <c>route</c>, <c>url</c> or <c>custom</c>.</summary>
     public string TransactionSource { get; private set; } = "custom";
@@ -203,14 +210,14 @@ internal sealed class TraceRoot : IEndpointFeature
     public void OnClientSpanGuarded() => Interlocked.Increment(ref _guardedClientSpans);
 
     /// <summary>Puts <paramref name="root"/> on <paramref name="activity"/>, where <see cref="Find"/> finds it.</summary>
-    public static void Attach(Activity activity, TraceRoot root) => activity.SetCustomProperty(PropertyName, root);
+    public static void Attach(Activity activity, TraceRoot root) => s_roots.AddOrUpdate(activity, root);
 
     /// <summary>The root state of <paramref name="activity"/>'s local root, or <see langword="null"/> when no root of ours is above it.</summary>
     public static TraceRoot? Find(Activity? activity)
     {
         for (var a = activity; a is not null; a = a.Parent)
         {
-            if (a.GetCustomProperty(PropertyName) is TraceRoot root)
+            if (s_roots.TryGetValue(a, out var root))
             {
                 return root;
             }
@@ -222,7 +229,7 @@ internal sealed class TraceRoot : IEndpointFeature
     /// <summary>Names the span (and the transaction) <paramref name="name"/>, made as <paramref name="source"/> says.</summary>
     public void SetName(string name, string source)
     {
-        Name = name;
+        _name = name;
         TransactionSource = source;
         Activity.DisplayName = name;
     }
@@ -269,7 +276,32 @@ internal sealed class TraceRoot : IEndpointFeature
         TracingLog.Decided(this);
     }
 
-    /// <summary>Names the root span after the route template once routing has chosen an endpoint.</summary>
+    /// <summary>
+    /// Names the request's span after its method and URL path for now: built only if routing finds no route (most
+    /// requests are named after theirs), and at the latest as the request ends.
+    /// </summary>
+    public void NameAfterUrlLater()
+    {
+        _name = null;
+        TransactionSource = "url";
+    }
+
+    private string NameAfterUrl()
+    {
+        if (HttpContext?.Request is not { } request)
+        {
+            return Activity.DisplayName;
+        }
+
+        var name = request.Method + " " + RequestPath.Of(request);
+        SetName(name, "url");
+        return name;
+    }
+
+    /// <summary>
+    /// Names the root span after the route template once routing has chosen an endpoint, or after its URL while there
+    /// is none.
+    /// </summary>
     public void RefreshName()
     {
         if (HttpContext is not { } context || TransactionSource == "route")
@@ -286,6 +318,10 @@ internal sealed class TraceRoot : IEndpointFeature
                 Activity.SetTag(SpanTags.HttpRoute, template);
                 Activity.SetTag(SpanTags.Source, TransactionSource);
             }
+        }
+        else if (_name is null)
+        {
+            NameAfterUrl();
         }
     }
 
@@ -356,7 +392,7 @@ internal sealed class TraceRoot : IEndpointFeature
         {
             TracesSampleRate = options.TracesSampleRate,
             TracesSampler = options.TracesSampler,
-            Name = Name,
+            Name = options.TracesSampler is null ? string.Empty : Name,
             HttpMethod = request?.Method,
             HttpContext = HttpContext,
             Route = route,

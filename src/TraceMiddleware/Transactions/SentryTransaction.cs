@@ -16,6 +16,8 @@ public sealed class SentryTransaction
 
     private readonly IReadOnlyList<Activity> _activities;
     private readonly bool _sendDefaultPii;
+    private readonly IDynamicSamplingContextSource? _dscSource;
+    private DynamicSamplingContext? _dsc;
     private string? _name;
     private string? _status;
     private Dictionary<string, string>? _tags;
@@ -26,22 +28,28 @@ public sealed class SentryTransaction
         Activity root,
         IReadOnlyList<Activity> spans,
         int droppedSpanCount,
-        DynamicSamplingContext dynamicSamplingContext,
+        DynamicSamplingContext? dynamicSamplingContext,
         string transactionSource,
         string? release,
         string environment,
         bool reportParentSpanId,
-        TransactionDetails? details = null)
+        TransactionDetails? details = null,
+        IDynamicSamplingContextSource? dynamicSamplingContextSource = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(spans);
-        ArgumentNullException.ThrowIfNull(dynamicSamplingContext);
+        if (dynamicSamplingContext is null && dynamicSamplingContextSource is null)
+        {
+            throw new ArgumentNullException(nameof(dynamicSamplingContext));
+        }
+
         ArgumentNullException.ThrowIfNull(transactionSource);
         ArgumentNullException.ThrowIfNull(environment);
         Root = root;
         _activities = spans;
         DroppedSpanCount = droppedSpanCount;
-        DynamicSamplingContext = dynamicSamplingContext;
+        _dsc = dynamicSamplingContext;
+        _dscSource = dynamicSamplingContextSource;
         TransactionSource = transactionSource;
         Release = release;
         Environment = environment;
@@ -126,7 +134,7 @@ public sealed class SentryTransaction
     public int DroppedSpanCount { get; }
 
     /// <summary>The trace's Dynamic Sampling Context, sent as the envelope's <c>trace</c> header.</summary>
-    public DynamicSamplingContext DynamicSamplingContext { get; }
+    public DynamicSamplingContext DynamicSamplingContext => _dsc ??= _dscSource!.GetDynamicSamplingContext();
 
     /// <summary>The most child spans one transaction carries, as in Sentry's SDKs.</summary>
     public const int MaxSpans = 1000;
