@@ -9,6 +9,8 @@ namespace TraceMiddleware.Propagation;
 /// <see cref="StringComparison.OrdinalIgnoreCase"/> (on ASCII text, letters fold only to each other), but fast:
 /// with <c>InvariantGlobalization</c> on, .NET's OrdinalIgnoreCase search runs char by char, several times slower
 /// than an ordinal search of the lower-cased text. Text that is not all ASCII goes to .NET's own search.
+/// FastPathBenchmarks ("substring targets"): five substring targets against one URL take 159 ns this way and
+/// 1,569 ns with <see cref="StringComparison.OrdinalIgnoreCase"/>, for every outgoing request.
 /// </summary>
 internal sealed class AsciiSubstring
 {

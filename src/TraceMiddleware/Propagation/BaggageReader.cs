@@ -1,8 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace TraceMiddleware.Propagation;
 
 /// <summary>
@@ -32,20 +27,10 @@ internal ref struct BaggageReader
     private readonly ReadOnlySpan<char> _header;
     private readonly int _maxMembers;
 
-    // Chars that end a key, a member or make a member need decoding.
-    private const char Comma = ',';
-    private const char Equal = '=';
-    private const char Percent = '%';
-    private const int MaskLength = 64;
-
     // One search over the whole header for surrogates; a member with neither a surrogate nor an escape (nearly
     // every one) is valid as it stands and needs no check of its own.
     private readonly bool _hasSurrogates;
 
-    // The positions of ',', '=' and '%' in the MaskLength chars from _maskStart, one bit each, found with a few
-    // vector compares: walking a member is then bit arithmetic instead of a search call per delimiter.
-    private int _maskStart;
-    private ulong _mask;
     private int _position;
     private int _count;
 
@@ -62,8 +47,6 @@ internal ref struct BaggageReader
         _header = header;
         _maxMembers = maxMembers;
         _hasSurrogates = PercentEncoding.ContainsSurrogate(header);
-        _maskStart = -MaskLength;
-        _mask = 0;
         _position = 0;
         _count = 0;
         RawKey = default;
@@ -89,46 +72,24 @@ internal ref struct BaggageReader
     {
         while (_count < _maxMembers && _position <= _header.Length)
         {
-            var start = _position;
-            var equals = -1;
-            var escaped = false;
-            var end = _header.Length;
-            for (var at = NextDelimiter(start); at >= 0; at = NextDelimiter(at + 1))
-            {
-                var c = _header[at];
-                if (c == Comma)
-                {
-                    end = at;
-                    break;
-                }
-
-                if (c == Equal)
-                {
-                    if (equals < 0)
-                    {
-                        equals = at;
-                    }
-                }
-                else
-                {
-                    escaped = true;
-                }
-            }
-
-            _position = end + 1;
+            var rest = _header[_position..];
+            var comma = rest.IndexOf(',');
+            var member = comma < 0 ? rest : rest[..comma];
+            _position += member.Length + 1;
+            var equals = member.IndexOf('=');
             if (equals < 0)
             {
                 continue;
             }
 
-            var key = TrimOws(_header[start..equals]);
-            var value = TrimOws(_header[(equals + 1)..end]);
+            var key = TrimOws(member[..equals]);
+            var value = TrimOws(member[(equals + 1)..]);
             if (key.IsEmpty || value.IsEmpty)
             {
                 continue;
             }
 
-            var plain = !_hasSurrogates && !escaped;
+            var plain = !_hasSurrogates && !member.Contains('%');
             if (!plain && (!PercentEncoding.TryGetDecodedLength(key, out _) || !PercentEncoding.TryGetDecodedLength(value, out _)))
             {
                 continue;
@@ -171,58 +132,4 @@ internal ref struct BaggageReader
     // W3C OWS is spaces and tabs only. JS's String.trim also strips CR, LF and Unicode spaces, but those
     // cannot reach us raw through an HTTP header anyway.
     private static ReadOnlySpan<char> TrimOws(ReadOnlySpan<char> s) => OptionalWhitespace.Trim(s);
-
-    // The index of the first ',', '=' or '%' at or after from, or -1.
-    private int NextDelimiter(int from)
-    {
-        while (from < _header.Length)
-        {
-            var offset = from - _maskStart;
-            if ((uint)offset >= MaskLength)
-            {
-                _maskStart = from;
-                _mask = FindDelimiters(_header.Slice(from, Math.Min(MaskLength, _header.Length - from)));
-                offset = 0;
-            }
-
-            var bits = _mask >> offset;
-            if (bits != 0)
-            {
-                return from + BitOperations.TrailingZeroCount(bits);
-            }
-
-            from = _maskStart + MaskLength;
-        }
-
-        return -1;
-    }
-
-    // Bit i set when chunk[i] is ',', '=' or '%'; chunk holds at most MaskLength chars.
-    private static ulong FindDelimiters(ReadOnlySpan<char> chunk)
-    {
-        ulong mask = 0;
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(chunk));
-            for (; i <= chunk.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref first, (nuint)i);
-                var hits = Vector256.Equals(v, Vector256.Create((ushort)Comma))
-                    | Vector256.Equals(v, Vector256.Create((ushort)Equal))
-                    | Vector256.Equals(v, Vector256.Create((ushort)Percent));
-                mask |= (ulong)hits.ExtractMostSignificantBits() << i;
-            }
-        }
-
-        for (; i < chunk.Length; i++)
-        {
-            if (chunk[i] is Comma or Equal or Percent)
-            {
-                mask |= 1UL << i;
-            }
-        }
-
-        return mask;
-    }
 }

@@ -6,24 +6,11 @@ namespace TraceMiddleware.Propagation;
 /// </summary>
 internal static class OptionalWhitespace
 {
+    private const string Chars = " \t";
+
     /// <summary>Whether <paramref name="c"/> is a space or a horizontal tab.</summary>
     public static bool IsOws(char c) => c == ' ' || c == '\t';
 
     /// <summary><paramref name="value"/> without leading and trailing spaces and tabs.</summary>
-    public static ReadOnlySpan<char> Trim(ReadOnlySpan<char> value)
-    {
-        var start = 0;
-        var end = value.Length;
-        while (start < end && IsOws(value[start]))
-        {
-            start++;
-        }
-
-        while (end > start && IsOws(value[end - 1]))
-        {
-            end--;
-        }
-
-        return value[start..end];
-    }
+    public static ReadOnlySpan<char> Trim(ReadOnlySpan<char> value) => value.Trim(Chars);
 }
