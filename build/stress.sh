@@ -66,6 +66,10 @@ if [[ " $parts " == *" tunnel "* ]]; then
   node "$root/build/slow-tunnel-clients.mjs" "http://127.0.0.1:$app_port/monitoring" "http://loadkey@127.0.0.1:$sink_port/1" \
     "$connections" "$declared" $((declared - 1)) "$wait_seconds"
   echo "tunnel process RSS: $before MB before, peak $(status_mb "$app_pid" VmHWM) MB, $(status_mb "$app_pid" VmRSS) MB after"
+  # Free the ports before the next part starts its own app and sink there.
+  cleanup
+  pids=()
+  trap - EXIT
 fi
 
 if [[ " $parts " == *" receiver-body "* ]]; then
