@@ -18,7 +18,8 @@ namespace TraceMiddleware.Benchmarks;
 /// <see cref="CallerSendsTrace"/> every request carries <c>sentry-trace</c> and the 10-member <c>baggage</c> (the
 /// caller decides: <c>-1</c> sampled, <c>-0</c> not); without, each request starts a trace (rate 1 or 0). Lines:
 /// bare; the OpenTelemetry SDK recording ASP.NET Core's activity (AlwaysOn, batch processor, discarding exporter);
-/// tracing, sampled, exported to a discarding exporter; tracing, not sampled.
+/// the same with OpenTelemetry's ASP.NET Core instrumentation, which names and tags the span as tracing does (the
+/// like-for-like line); tracing, sampled, exported to a discarding exporter; tracing, not sampled.
 /// </summary>
 /// <remarks>Activity listeners are process-wide: each method runs in a process of its own (BenchmarkDotNet's default), checked at set-up.</remarks>
 [MemoryDiagnoser]
@@ -49,6 +50,18 @@ public class HostingBenchmarks
         return StartAsync(null, tracing: false, sampled: true);
     }
 
+    [GlobalSetup(Target = nameof(OpenTelemetryInstrumented))]
+    public Task SetupOpenTelemetryInstrumented()
+    {
+        PipelineBenchmarks.EnsureAlone(nameof(OpenTelemetryInstrumented));
+        _otel = Sdk.CreateTracerProviderBuilder()
+            .AddAspNetCoreInstrumentation()
+            .SetSampler(new AlwaysOnSampler())
+            .AddProcessor(new BatchActivityExportProcessor(new DiscardingActivityExporter()))
+            .Build();
+        return StartAsync(null, tracing: false, sampled: true);
+    }
+
     [GlobalSetup(Target = nameof(TracingSampled))]
     public Task SetupSampled() => StartAsync(nameof(TracingSampled), tracing: true, sampled: true);
 
@@ -68,6 +81,9 @@ public class HostingBenchmarks
 
     [Benchmark]
     public Task OpenTelemetrySdk() => RequestAsync();
+
+    [Benchmark]
+    public Task OpenTelemetryInstrumented() => RequestAsync();
 
     [Benchmark]
     public Task TracingSampled() => RequestAsync();
