@@ -36,22 +36,10 @@ internal static class RequestSpan
                 out outcome);
         }
 
-        TraceRoot Configure(Activity activity)
-        {
-            var root = new TraceRoot(runtime, activity, incoming, SpanOps.HttpServer, SpanOps.OriginAspNetCore)
-            {
-                Outcome = outcome,
-                SyntheticParent = incoming is { HasParentSpanId: false },
-                HttpContext = context,
-            };
-            root.NameAfterUrlLater();
-            return root;
-        }
-
         TraceRoot root;
         if (hosting is not null && Continues(hosting, incoming))
         {
-            root = Configure(hosting);
+            root = Configure(hosting, context, runtime, incoming, outcome);
             TraceRoot.Attach(hosting, root);
             if (!runtime.DecidesAfterRouting)
             {
@@ -61,7 +49,7 @@ internal static class RequestSpan
         else
         {
             Suppress(hosting);
-            root = runtime.StartRoot(SpanOps.HttpServer, ActivityKind.Server, incoming, Configure);
+            root = StartOwnRoot(context, runtime, incoming, outcome);
         }
 
         if (!root.IsDecided || runtime.Ignore.NeedRoute)
@@ -84,6 +72,23 @@ internal static class RequestSpan
             ServerTimingHeader.Register(context, root);
         }
 
+        return root;
+    }
+
+    // The rare path (hierarchical ids, another propagator, an untrusted caller): only here does a closure capture the
+    // request, so the usual path allocates none.
+    private static TraceRoot StartOwnRoot(HttpContext context, TracingRuntime runtime, IncomingTrace? incoming, ContinuationOutcome outcome) =>
+        runtime.StartRoot(SpanOps.HttpServer, ActivityKind.Server, incoming, activity => Configure(activity, context, runtime, incoming, outcome));
+
+    private static TraceRoot Configure(Activity activity, HttpContext context, TracingRuntime runtime, IncomingTrace? incoming, ContinuationOutcome outcome)
+    {
+        var root = new TraceRoot(runtime, activity, incoming, SpanOps.HttpServer, SpanOps.OriginAspNetCore)
+        {
+            Outcome = outcome,
+            SyntheticParent = incoming is { HasParentSpanId: false },
+            HttpContext = context,
+        };
+        root.NameAfterUrlLater();
         return root;
     }
 
