@@ -26,33 +26,8 @@ public static partial class ReadmeCode
     ];
 
     /// <summary>The fences of <paramref name="language"/> in <paramref name="markdown"/>, in order.</summary>
-    public static IReadOnlyList<Fence> Fences(string markdown, string language)
-    {
-        var lines = markdown.ReplaceLineEndings("\n").Split('\n');
-        var fences = new List<Fence>();
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (!lines[i].StartsWith("```", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var fenceLanguage = lines[i][3..].Trim();
-            var firstLine = i + 2;
-            var body = new List<string>();
-            for (i++; i < lines.Length && !lines[i].StartsWith("```", StringComparison.Ordinal); i++)
-            {
-                body.Add(lines[i]);
-            }
-
-            if (fenceLanguage == language)
-            {
-                fences.Add(new Fence(firstLine, body));
-            }
-        }
-
-        return fences;
-    }
+    public static IReadOnlyList<Fence> Fences(string markdown, string language) =>
+        Fence.ReadAll(markdown).Where(f => f.Language == language).ToList();
 
     /// <summary>
     /// A fragment of settings as JSON reads it: a fence that holds properties (<c>"Tracing": { … }</c>) is an object's
@@ -121,6 +96,3 @@ public static partial class ReadmeCode
     [GeneratedRegex(@"^using\s+[\w.]+(\s*=\s*[\w.<>]+)?\s*;\s*$")]
     private static partial Regex UsingDirective();
 }
-
-/// <summary>The lines of one code fence, and the 1-based line of the file its first line is on.</summary>
-public sealed record Fence(int FirstLine, IReadOnlyList<string> Lines);

@@ -45,21 +45,17 @@ public sealed partial class ReadmeSnippets
         var level = HeadingLevel(heading);
         var parts = new List<SnippetPart>();
         var unlabelled = new List<string>();
-        for (var i = start + 1; i < lines.Length && !EndsSection(lines[i], level); i++)
+        var next = start + 1;
+        foreach (var fence in Fence.ReadAll(markdown).Where(f => f.OpeningIndex > start))
         {
-            if (!lines[i].StartsWith("```", StringComparison.Ordinal))
+            // A heading outside the fences, between the last fence read and this one, ends the section.
+            if (lines[next..fence.OpeningIndex].Any(l => EndsSection(l, level)))
             {
-                continue;
+                break;
             }
 
-            var language = lines[i][3..].Trim();
-            var fence = new List<string>();
-            for (i++; i < lines.Length && !lines[i].StartsWith("```", StringComparison.Ordinal); i++)
-            {
-                fence.Add(lines[i]);
-            }
-
-            Split(language, fence, parts, unlabelled);
+            Split(fence.Language, fence.Lines, parts, unlabelled);
+            next = fence.NextIndex;
         }
 
         return new ReadmeSnippets(parts, unlabelled);
@@ -78,7 +74,7 @@ public sealed partial class ReadmeSnippets
         return hashes > 0 && line.Length > hashes && line[hashes] == ' ' ? hashes : 0;
     }
 
-    private static void Split(string language, List<string> fence, List<SnippetPart> parts, List<string> unlabelled)
+    private static void Split(string language, IReadOnlyList<string> fence, List<SnippetPart> parts, List<string> unlabelled)
     {
         string? file = null;
         var body = new List<string>();
