@@ -71,34 +71,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # ReadyToRun, such as this package, most of all) for some 20 s. Counting at once lets every build reach its steady
 # state, tier-1 code, within the warm-up; steady state is what a long-running server runs.
 export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}"
-dotnet build tests/LoadApp/LoadApp.csproj -c Release -warnaserror -nologo -v q
-app="$root/tests/LoadApp/bin/Release/net10.0/LoadApp"
+source "$root/build/load-app.sh"
+build_load_app
 
 out="$(mktemp -d "${TMPDIR:-/tmp}/tracemiddleware-bench.XXXXXX")"
 results="$out/results.tsv"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-wait_ready() { # port path
-  for _ in $(seq 1 200); do
-    if curl -s -o /dev/null "http://127.0.0.1:$1$2" 2>/dev/null; then return 0; fi
-    sleep 0.05
-  done
-  echo "Nothing answers on port $1." >&2
-  return 1
-}
-
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 mb() { awk -v v="$1" 'BEGIN { printf "%.0f", v / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-
-status_kb() { # pid field
-  awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
-}
 
 start_sink() { # status port
   LOADAPP_SINK_STATUS="$1" "${load_pin[@]}" "$app" sink --urls "http://127.0.0.1:$2" >"$out/sink-$1.log" 2>&1 &
@@ -170,8 +150,7 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-cleanup
-pids=()
+stop_processes
 echo "Load on this machine after: $(uptime)"
 for status in 200 429; do
   grep -h "envelopes received" "$out/sink-$status.log" | sed "s/^/  sink answering $status: /" || true

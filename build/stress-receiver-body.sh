@@ -20,27 +20,9 @@ sentry_trace="771a43a4192642f0b136d5159a501700-b7ad6b7169203331-1"
 
 command -v curl >/dev/null 2>&1 || { echo "build/stress-receiver-body.sh needs curl." >&2; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-dotnet build tests/LoadApp/LoadApp.csproj -c Release -warnaserror -nologo -v q
-app="$root/tests/LoadApp/bin/Release/net10.0/LoadApp"
+source "$root/build/load-app.sh"
+build_load_app
 out="$(mktemp -d "${TMPDIR:-/tmp}/tracemiddleware-body.XXXXXX")"
-
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-wait_ready() { # port path
-  for _ in $(seq 1 200); do
-    if curl -s -o /dev/null "http://127.0.0.1:$1$2" 2>/dev/null; then return 0; fi
-    sleep 0.05
-  done
-  echo "Nothing answers on port $1." >&2
-  return 1
-}
-
-status_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; } # pid field
 
 run() { # body-bytes label
   LOADAPP_SINK_BODY_BYTES="$1" "$app" sink --urls "http://127.0.0.1:$sink_port" >"$out/sink-$2.log" 2>&1 &

@@ -31,32 +31,18 @@ if [[ " $parts " == *" tunnel "* ]]; then
   declared=$((1024 * 1024))
   app_port=5311
   sink_port=5312
-  dotnet build tests/LoadApp/LoadApp.csproj -c Release -warnaserror -nologo -v q
-  app="$root/tests/LoadApp/bin/Release/net10.0/LoadApp"
+  source "$root/build/load-app.sh"
+  build_load_app
   out="$(mktemp -d "${TMPDIR:-/tmp}/tracemiddleware-stress.XXXXXX")"
-  pids=()
-  cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-  }
-  trap cleanup EXIT
-  wait_ready() { # port
-    for _ in $(seq 1 200); do
-      if curl -s -o /dev/null "http://127.0.0.1:$1/orders/1" 2>/dev/null || curl -s -o /dev/null "http://127.0.0.1:$1/count" 2>/dev/null; then return 0; fi
-      sleep 0.05
-    done
-    echo "Nothing answers on port $1: see $out" >&2
-    exit 1
-  }
-  status_mb() { awk -v f="$2:" '$1 == f { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; } # pid field
+  status_mb() { awk -v kb="$(status_kb "$1" "$2")" 'BEGIN { printf "%.0f", kb / 1024 }'; } # pid field
 
   "$app" sink --urls "http://127.0.0.1:$sink_port" >"$out/sink.log" 2>&1 &
   pids+=("$!")
-  wait_ready "$sink_port"
+  wait_ready "$sink_port" /count || { echo "Logs: $out" >&2; exit 1; }
   LOADAPP_SINK="127.0.0.1:$sink_port" "$app" tunnel --urls "http://127.0.0.1:$app_port" >"$out/tunnel.log" 2>&1 &
   app_pid=$!
   pids+=("$app_pid")
-  wait_ready "$app_port"
+  wait_ready "$app_port" /orders/1 || { echo "Logs: $out" >&2; exit 1; }
   # Warm the tunnel's path up with a few ordinary envelopes before the baseline is read.
   for _ in 1 2 3 4 5; do
     curl -s -o /dev/null -X POST --data-binary "{\"dsn\":\"http://loadkey@127.0.0.1:$sink_port/1\"}"$'\n{}' "http://127.0.0.1:$app_port/monitoring"
@@ -67,9 +53,7 @@ if [[ " $parts " == *" tunnel "* ]]; then
     "$connections" "$declared" $((declared - 1)) "$wait_seconds"
   echo "tunnel process RSS: $before MB before, peak $(status_mb "$app_pid" VmHWM) MB, $(status_mb "$app_pid" VmRSS) MB after"
   # Free the ports before the next part starts its own app and sink there.
-  cleanup
-  pids=()
-  trap - EXIT
+  stop_processes
 fi
 
 if [[ " $parts " == *" receiver-body "* ]]; then
