@@ -9,24 +9,10 @@ namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 /// The Sentry exporter's concurrent sends against a real loopback Kestrel receiver that holds each request
 /// until the test answers it. Counts and event ids only: nothing here asserts on wall time.
 /// </summary>
-public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
+public sealed class SentryExporterConcurrencyTests : SentryExporterHarness
 {
-    private static readonly DateTimeOffset Start = new(2030, 6, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private readonly ManualClock _clock = new(Start);
-    private readonly CapturingLoggerProvider _logs = new();
-    private SentryReceiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await SentryReceiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
-    private SentryTraceExporter NewExporter(int maxConcurrentSends = SentryTransportOptions.DefaultMaxConcurrentSends, int gzipThreshold = SentryTransportOptions.DefaultGzipThresholdBytes) => new(
-        _receiver.Dsn,
-        new SentryTransportOptions { BaseBackoff = TimeSpan.Zero, RequestTimeout = TimeSpan.FromSeconds(30), MaxConcurrentSends = maxConcurrentSends, GzipThresholdBytes = gzipThreshold },
-        handler: null,
-        _logs.CreateLogger("TraceMiddleware"),
-        _clock);
+    private SentryTraceExporter NewExporter(int maxConcurrentSends = SentryTransportOptions.DefaultMaxConcurrentSends, int gzipThreshold = SentryTransportOptions.DefaultGzipThresholdBytes) =>
+        CreateExporter(new SentryTransportOptions { BaseBackoff = TimeSpan.Zero, RequestTimeout = TimeSpan.FromSeconds(30), MaxConcurrentSends = maxConcurrentSends, GzipThresholdBytes = gzipThreshold });
 
     private static SentryTransaction[] Batch(int count, string prefix = "t", Func<int, int>? children = null) =>
         Enumerable.Range(0, count).Select(i => ExportSamples.Transaction($"{prefix} {i}", children?.Invoke(i) ?? 1)).ToArray();
@@ -42,8 +28,8 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
 
     private RequestHold HoldEveryRequest()
     {
-        var hold = new RequestHold(_receiver);
-        _receiver.Always = hold.HandleAsync;
+        var hold = new RequestHold(Receiver);
+        Receiver.Always = hold.HandleAsync;
         return hold;
     }
 
@@ -71,7 +57,7 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         // Assert
         Assert.Equal(lanes, hold.MaxConcurrent);
         Assert.Equal(total + 1, exporter.DeliveredCount);
-        Assert.Equal(total + 1, _receiver.Received.Select(r => r.EventId).Distinct().Count());
+        Assert.Equal(total + 1, Receiver.Received.Select(r => r.EventId).Distinct().Count());
     }
 
     [Fact]
@@ -98,18 +84,18 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
     public async Task FreshExporter_ReceiverFailing_OnlyTheFirstEnvelopeIsTriedAndUnreachableIsLoggedOnce()
     {
         // Arrange: nothing accepted yet, so the batch does not fan out into eight lanes of retries.
-        _receiver.Always = c => _receiver.Respond(c, 503, []);
+        Receiver.Always = c => Receiver.Respond(c, 503, []);
         using var exporter = NewExporter();
 
         // Act
         await exporter.ExportAsync(Batch(20), CancellationToken.None);
 
         // Assert
-        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, _receiver.Attempts);
-        Assert.Single(_receiver.Received.Select(r => r.EventId).Distinct());
+        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, Receiver.Attempts);
+        Assert.Single(Receiver.Received.Select(r => r.EventId).Distinct());
         Assert.Equal(20, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
-        Assert.Equal(1, _logs.Count(3001));
+        Assert.Equal(1, Logs.Count(3001));
     }
 
     [Fact]
@@ -130,9 +116,9 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
 
         // Assert
         Assert.Equal(1, hold.MaxConcurrent);
-        Assert.Equal(6, _receiver.Attempts);
+        Assert.Equal(6, Receiver.Attempts);
         Assert.Equal(6, exporter.DroppedCount);
-        Assert.Equal(1, _logs.Count(3004));
+        Assert.Equal(1, Logs.Count(3004));
     }
 
     [Theory]
@@ -150,7 +136,7 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         // Act: one lane learns the limit; then the seven others get their answers (and so would anything after them).
         await hold.ReleaseOneAsync(429, ("X-Sentry-Rate-Limits", "60:transaction:key"));
         await RequestHold.WaitUntilAsync(() => exporter.State == SentryTransportState.RateLimited, () => "the rate limit");
-        _receiver.Always = c => _receiver.Respond(c, othersAnswer, []);
+        Receiver.Always = c => Receiver.Respond(c, othersAnswer, []);
         for (var i = 0; i < 7; i++)
         {
             await hold.ReleaseOneAsync(othersAnswer);
@@ -161,13 +147,13 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         // Assert: nothing after the eight (no new sends, no retries of the 503s), and the 200s that were in
         // flight before the limit do not end it.
         var delivered = othersAnswer == 200 ? 7 : 0;
-        Assert.Equal(1 + 8, _receiver.Attempts);
+        Assert.Equal(1 + 8, Receiver.Attempts);
         Assert.Equal(1 + delivered, exporter.DeliveredCount);
         Assert.Equal(total - delivered, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.RateLimited, exporter.State);
         Assert.Equal(Start.AddSeconds(60), exporter.RateLimitedUntil);
-        Assert.Equal(1, _logs.Count(3002));
-        Assert.Equal(0, _logs.Count(3003));
+        Assert.Equal(1, Logs.Count(3002));
+        Assert.Equal(0, Logs.Count(3003));
     }
 
     [Fact]
@@ -181,7 +167,7 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         await hold.WaitForHeldAsync(8);
 
         // Act: the eight get a 503, and so does every retry.
-        _receiver.Always = c => _receiver.Respond(c, 503, []);
+        Receiver.Always = c => Receiver.Respond(c, 503, []);
         for (var i = 0; i < 8; i++)
         {
             await hold.ReleaseOneAsync(503);
@@ -190,12 +176,12 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         await export;
 
         // Assert: the eight envelopes in flight, retried at most to the limit; none of the other 32 sent.
-        Assert.Equal(8, _receiver.Received.Where(r => r.AnsweredStatus == 503).Select(r => r.EventId).Distinct().Count());
-        Assert.InRange(_receiver.Attempts, 1 + 8, 1 + (8 * SentryTransportOptions.DefaultMaxAttempts));
+        Assert.Equal(8, Receiver.Received.Where(r => r.AnsweredStatus == 503).Select(r => r.EventId).Distinct().Count());
+        Assert.InRange(Receiver.Attempts, 1 + 8, 1 + (8 * SentryTransportOptions.DefaultMaxAttempts));
         Assert.Equal(1, exporter.DeliveredCount);
         Assert.Equal(total, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
-        Assert.Equal(1, _logs.Count(3001));
+        Assert.Equal(1, Logs.Count(3001));
     }
 
     [Fact]
@@ -209,7 +195,7 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         await hold.WaitForHeldAsync(8);
 
         // Act: one lane gets a 503 for every attempt; the seven others were sent before and are answered after.
-        _receiver.Always = c => _receiver.Respond(c, 503, []);
+        Receiver.Always = c => Receiver.Respond(c, 503, []);
         await hold.ReleaseOneAsync(503);
         await RequestHold.WaitUntilAsync(() => exporter.State == SentryTransportState.Unreachable, () => "the receiver to be found down");
         for (var i = 0; i < 7; i++)
@@ -220,12 +206,12 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         await export;
 
         // Assert: the eight, the failing one's retries, and nothing more; those late 200s do not end the outage.
-        Assert.Equal(1 + 8 + (SentryTransportOptions.DefaultMaxAttempts - 1), _receiver.Attempts);
+        Assert.Equal(1 + 8 + (SentryTransportOptions.DefaultMaxAttempts - 1), Receiver.Attempts);
         Assert.Equal(1 + 7, exporter.DeliveredCount);
         Assert.Equal(total - 7, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
-        Assert.Equal(1, _logs.Count(3001));
-        Assert.Equal(0, _logs.Count(3003));
+        Assert.Equal(1, Logs.Count(3001));
+        Assert.Equal(0, Logs.Count(3003));
     }
 
     [Fact]
@@ -244,11 +230,11 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         await export;
 
         // Assert
-        Assert.Equal(1 + 8, _receiver.Attempts);
+        Assert.Equal(1 + 8, Receiver.Attempts);
         Assert.Equal(total, exporter.DroppedCount);
         Assert.Equal(1, exporter.DeliveredCount);
-        Assert.Equal(1, _logs.Count(3008));
-        Assert.Contains("40 transactions", Assert.Single(_logs.Entries, e => e.EventId == 3008).Message, StringComparison.Ordinal);
+        Assert.Equal(1, Logs.Count(3008));
+        Assert.Contains("40 transactions", Assert.Single(Logs.Entries, e => e.EventId == 3008).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -263,7 +249,7 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         await exporter.ExportAsync(batch, CancellationToken.None);
 
         // Assert
-        var received = _receiver.Received.ToArray();
+        var received = Receiver.Received.ToArray();
         Assert.Equal(500, received.Length);
         Assert.Equal(500, received.Select(r => r.EventId).Distinct().Count());
         Assert.Equal(
@@ -273,6 +259,6 @@ public sealed class SentryExporterConcurrencyTests : IAsyncLifetime
         Assert.Contains(received, r => r["content-encoding"] is null);
         Assert.Equal(500, exporter.DeliveredCount);
         Assert.Equal(0, exporter.DroppedCount);
-        Assert.DoesNotContain(_logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.DoesNotContain(Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 }

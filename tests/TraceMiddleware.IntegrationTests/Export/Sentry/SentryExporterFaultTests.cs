@@ -12,29 +12,17 @@ namespace TraceMiddleware.IntegrationTests.Export.Sentry;
 /// The Sentry exporter against a real loopback Kestrel receiver that misbehaves on purpose. The clock the
 /// exporter reads is moved by hand, so nothing here waits for a rate limit to pass or asserts on wall time.
 /// </summary>
-public sealed class SentryExporterFaultTests : IAsyncLifetime
+public sealed class SentryExporterFaultTests : SentryExporterHarness
 {
-    private static readonly DateTimeOffset Start = new(2030, 6, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private readonly ManualClock _clock = new(Start);
-    private readonly CapturingLoggerProvider _logs = new();
-    private SentryReceiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await SentryReceiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
-    private SentryTraceExporter NewExporter(SentryDsn? dsn = null, TimeSpan? requestTimeout = null, int gzipThreshold = SentryTransportOptions.DefaultGzipThresholdBytes) => new(
-        dsn ?? _receiver.Dsn,
-        new SentryTransportOptions
-        {
-            BaseBackoff = TimeSpan.Zero,
-            RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
-            GzipThresholdBytes = gzipThreshold,
-        },
-        handler: null,
-        _logs.CreateLogger("TraceMiddleware"),
-        _clock);
+    private SentryTraceExporter NewExporter(SentryDsn? dsn = null, TimeSpan? requestTimeout = null, int gzipThreshold = SentryTransportOptions.DefaultGzipThresholdBytes) =>
+        CreateExporter(
+            new SentryTransportOptions
+            {
+                BaseBackoff = TimeSpan.Zero,
+                RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
+                GzipThresholdBytes = gzipThreshold,
+            },
+            dsn);
 
     private static IReadOnlyList<SentryTransaction> Batch(params string[] names) => names.Select(n => ExportSamples.Transaction(n)).ToArray();
 
@@ -48,13 +36,13 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         await exporter.ExportAsync(Batch("a", "b", "c"), CancellationToken.None);
 
         // Assert: after the first, envelopes go out side by side, so they may arrive in any order.
-        Assert.Equal(["a", "b", "c"], _receiver.Received.Select(r => r.Transaction).Order(StringComparer.Ordinal));
-        Assert.All(_receiver.Received, r => Assert.Equal("application/x-sentry-envelope", r["content-type"]));
-        Assert.All(_receiver.Received, r => Assert.StartsWith("Sentry sentry_version=7, sentry_client=sentry.dotnet.tracemiddleware/", r["x-sentry-auth"], StringComparison.Ordinal));
-        Assert.All(_receiver.Received, r => Assert.EndsWith(", sentry_key=publickey", r["x-sentry-auth"], StringComparison.Ordinal));
+        Assert.Equal(["a", "b", "c"], Receiver.Received.Select(r => r.Transaction).Order(StringComparer.Ordinal));
+        Assert.All(Receiver.Received, r => Assert.Equal("application/x-sentry-envelope", r["content-type"]));
+        Assert.All(Receiver.Received, r => Assert.StartsWith("Sentry sentry_version=7, sentry_client=sentry.dotnet.tracemiddleware/", r["x-sentry-auth"], StringComparison.Ordinal));
+        Assert.All(Receiver.Received, r => Assert.EndsWith(", sentry_key=publickey", r["x-sentry-auth"], StringComparison.Ordinal));
         Assert.Equal(3, exporter.DeliveredCount);
         Assert.Equal(0, exporter.DroppedCount);
-        Assert.DoesNotContain(_logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.DoesNotContain(Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 
     [Fact]
@@ -66,7 +54,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
 
         await exporter.ExportAsync([big], CancellationToken.None);
 
-        var received = Assert.Single(_receiver.Received);
+        var received = Assert.Single(Receiver.Received);
         Assert.True(received.Body.Length > SentryTransportOptions.DefaultGzipThresholdBytes, $"the envelope ({received.Body.Length} B) is over the default threshold");
         Assert.Equal("gzip", received["content-encoding"]);
         Assert.True(received.WireBody.Length < received.Body.Length, "gzip made the body smaller");
@@ -82,7 +70,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
 
         await exporter.ExportAsync(Batch("small"), CancellationToken.None);
 
-        var received = Assert.Single(_receiver.Received);
+        var received = Assert.Single(Receiver.Received);
         Assert.Null(received["content-encoding"]);
         Assert.Equal(received.WireBody, received.Body);
     }
@@ -99,7 +87,7 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         await exporter.ExportAsync(Batch("quiet"), CancellationToken.None);
 
         // Assert
-        var headers = Assert.Single(_receiver.Received).Headers;
+        var headers = Assert.Single(Receiver.Received).Headers;
         Assert.DoesNotContain(headers.Keys, k => k is "traceparent" or "tracestate" or "baggage" or "sentry-trace" or "request-id" or "correlation-context");
         Assert.Same(caller, Activity.Current);
     }
@@ -120,43 +108,43 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         Assert.Equal(2, exporter.HeldCount);
         Assert.Equal(0, exporter.DeliveredCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
-        Assert.Equal(1, _logs.Count(3001));
+        Assert.Equal(1, Logs.Count(3001));
     }
 
     [Fact]
     public async Task SlowReceiver_EachAttemptTimesOutThenTheRestOfTheBatchIsDropped()
     {
         // Arrange: the receiver never answers the first three requests.
-        _receiver.ThenHang().ThenHang().ThenHang();
+        Receiver.ThenHang().ThenHang().ThenHang();
         using var exporter = NewExporter(requestTimeout: TimeSpan.FromMilliseconds(300));
 
         // Act
         await exporter.ExportAsync(Batch("a", "b"), CancellationToken.None);
 
         // Assert: three attempts for "a", none for "b"; nothing was read to the end.
-        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, _receiver.Attempts);
-        Assert.Empty(_receiver.Received);
+        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, Receiver.Attempts);
+        Assert.Empty(Receiver.Received);
         Assert.Equal(2, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Unreachable, exporter.State);
-        Assert.Contains(_logs.Entries, e => e.EventId == 3001 && e.Message.Contains("no answer within", StringComparison.Ordinal));
+        Assert.Contains(Logs.Entries, e => e.EventId == 3001 && e.Message.Contains("no answer within", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task SlowReceiverThatRecovers_NextBatchIsDeliveredAndRecoveryIsLoggedWithTheDropCount()
     {
         // Arrange
-        _receiver.ThenHang().ThenHang().ThenHang();
+        Receiver.ThenHang().ThenHang().ThenHang();
         using var exporter = NewExporter(requestTimeout: TimeSpan.FromMilliseconds(300));
         await exporter.ExportAsync(Batch("lost 1", "lost 2"), CancellationToken.None);
 
         // Act: once the first probe wait has passed
-        _clock.Advance(SentryTransportOptions.FirstProbeWait);
+        Clock.Advance(SentryTransportOptions.FirstProbeWait);
         await exporter.ExportAsync(Batch("back"), CancellationToken.None);
 
         // Assert
-        Assert.Equal("back", Assert.Single(_receiver.Received).Transaction);
+        Assert.Equal("back", Assert.Single(Receiver.Received).Transaction);
         Assert.Equal(SentryTransportState.Healthy, exporter.State);
-        var recovered = Assert.Single(_logs.Entries, e => e.EventId == 3003);
+        var recovered = Assert.Single(Logs.Entries, e => e.EventId == 3003);
         Assert.Contains("2 transactions were dropped", recovered.Message, StringComparison.Ordinal);
     }
 
@@ -164,48 +152,48 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
     public async Task UnreachableReceiver_IsLeftAloneUntilTheProbeWaitHasPassed_ThenProbedWithOneAttempt()
     {
         // Arrange: down for the first batch's three attempts and for the first probe.
-        _receiver.ThenRespond(503).ThenRespond(503).ThenRespond(503).ThenRespond(503);
+        Receiver.ThenRespond(503).ThenRespond(503).ThenRespond(503).ThenRespond(503);
         using var exporter = NewExporter();
         await exporter.ExportAsync(Batch("a"), CancellationToken.None);
-        var firstWait = exporter.ProbeAt - _clock.GetUtcNow();
+        var firstWait = exporter.ProbeAt - Clock.GetUtcNow();
 
         // Act 1: within the wait, batches go without a connection attempt.
         await exporter.ExportAsync(Batch("b", "c"), CancellationToken.None);
-        _clock.Advance(firstWait - TimeSpan.FromMilliseconds(1));
+        Clock.Advance(firstWait - TimeSpan.FromMilliseconds(1));
         await exporter.ExportAsync(Batch("d"), CancellationToken.None);
-        var attemptsWithinTheWait = _receiver.Attempts;
+        var attemptsWithinTheWait = Receiver.Attempts;
 
         // Act 2: after it, one attempt probes; it fails, so the next wait is longer.
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
         await exporter.ExportAsync(Batch("e", "f"), CancellationToken.None);
-        var secondWait = exporter.ProbeAt - _clock.GetUtcNow();
+        var secondWait = exporter.ProbeAt - Clock.GetUtcNow();
 
         // Act 3: the receiver is back (it answers 200 from now on); the probe after the second wait finds it.
-        _clock.Advance(secondWait);
+        Clock.Advance(secondWait);
         await exporter.ExportAsync(Batch("g", "h"), CancellationToken.None);
 
         // Assert
         Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, attemptsWithinTheWait);
         Assert.InRange(firstWait, SentryTransportOptions.FirstProbeWait / 2, SentryTransportOptions.FirstProbeWait);
         Assert.InRange(secondWait, SentryTransportOptions.FirstProbeWait, SentryTransportOptions.FirstProbeWait * 2);
-        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts + 1 + 2, _receiver.Attempts);
-        Assert.Equal(["g", "h"], _receiver.Received.Where(r => r.AnsweredStatus == 200).Select(r => r.Transaction));
+        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts + 1 + 2, Receiver.Attempts);
+        Assert.Equal(["g", "h"], Receiver.Received.Where(r => r.AnsweredStatus == 200).Select(r => r.Transaction));
         Assert.Equal(6, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Healthy, exporter.State);
-        Assert.Equal(1, _logs.Count(3001));
-        Assert.Contains("6 transactions were dropped", Assert.Single(_logs.Entries, e => e.EventId == 3003).Message, StringComparison.Ordinal);
+        Assert.Equal(1, Logs.Count(3001));
+        Assert.Contains("6 transactions were dropped", Assert.Single(Logs.Entries, e => e.EventId == 3003).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Error500Then200_IsRetriedAndDeliveredOnce()
     {
-        _receiver.ThenRespond(500);
+        Receiver.ThenRespond(500);
         using var exporter = NewExporter();
 
         await exporter.ExportAsync(Batch("retried"), CancellationToken.None);
 
-        Assert.Equal(2, _receiver.Attempts);
-        var received = _receiver.Received.ToArray();
+        Assert.Equal(2, Receiver.Attempts);
+        var received = Receiver.Received.ToArray();
         Assert.Equal([500, 200], received.Select(r => r.AnsweredStatus));
         Assert.Equal(received[0].Body, received[1].Body);
         Assert.Equal("retried", received[1].Transaction);
@@ -222,29 +210,29 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
     [InlineData(408)]
     public async Task TransientStatusEveryTime_IsTriedMaxAttemptsThenDropped(int status)
     {
-        _receiver.ThenRespond(status).ThenRespond(status).ThenRespond(status);
+        Receiver.ThenRespond(status).ThenRespond(status).ThenRespond(status);
         using var exporter = NewExporter();
 
         await exporter.ExportAsync(Batch("doomed"), CancellationToken.None);
 
-        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, _receiver.Attempts);
+        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, Receiver.Attempts);
         Assert.Equal(1, exporter.DroppedCount);
-        Assert.Contains(_logs.Entries, e => e.EventId == 3001 && e.Message.Contains($"HTTP {status}", StringComparison.Ordinal));
+        Assert.Contains(Logs.Entries, e => e.EventId == 3001 && e.Message.Contains($"HTTP {status}", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task TooLarge413_IsDroppedNotRetriedAndTheNextIsSent()
     {
-        _receiver.ThenRespond(413);
+        Receiver.ThenRespond(413);
         using var exporter = NewExporter();
 
         await exporter.ExportAsync(Batch("huge", "fine"), CancellationToken.None);
 
-        Assert.Equal(2, _receiver.Attempts);
-        Assert.Equal([413, 200], _receiver.Received.Select(r => r.AnsweredStatus));
+        Assert.Equal(2, Receiver.Attempts);
+        Assert.Equal([413, 200], Receiver.Received.Select(r => r.AnsweredStatus));
         Assert.Equal(1, exporter.DroppedCount);
         Assert.Equal(1, exporter.DeliveredCount);
-        Assert.Equal(1, _logs.Count(3005));
+        Assert.Equal(1, Logs.Count(3005));
     }
 
     [Theory]
@@ -253,40 +241,40 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
     [InlineData(403)]
     public async Task Rejected4xx_IsDroppedNotRetriedAndLoggedOnce(int status)
     {
-        _receiver.ThenRespond(status).ThenRespond(status);
+        Receiver.ThenRespond(status).ThenRespond(status);
         using var exporter = NewExporter();
 
         await exporter.ExportAsync(Batch("a", "b"), CancellationToken.None);
 
-        Assert.Equal(2, _receiver.Attempts);
+        Assert.Equal(2, Receiver.Attempts);
         Assert.Equal(2, exporter.DroppedCount);
         Assert.Equal(SentryTransportState.Rejected, exporter.State);
-        Assert.Equal(1, _logs.Count(3004));
+        Assert.Equal(1, Logs.Count(3004));
     }
 
     [Fact]
     public async Task ConnectionClosedMidRequest_IsRetriedAndDeliveredOnce()
     {
-        _receiver.ThenAbort();
+        Receiver.ThenAbort();
         using var exporter = NewExporter();
 
         await exporter.ExportAsync(Batch("survivor"), CancellationToken.None);
 
-        Assert.Equal(2, _receiver.Attempts);
-        Assert.Equal("survivor", Assert.Single(_receiver.Received).Transaction);
+        Assert.Equal(2, Receiver.Attempts);
+        Assert.Equal("survivor", Assert.Single(Receiver.Received).Transaction);
         Assert.Equal(1, exporter.DeliveredCount);
     }
 
     [Fact]
     public async Task ConnectionClosedEveryTime_IsDroppedAfterMaxAttempts()
     {
-        _receiver.ThenAbort().ThenAbort().ThenAbort();
+        Receiver.ThenAbort().ThenAbort().ThenAbort();
         using var exporter = NewExporter();
 
         await exporter.ExportAsync(Batch("a", "b"), CancellationToken.None);
 
-        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, _receiver.Attempts);
-        Assert.Empty(_receiver.Received);
+        Assert.Equal(SentryTransportOptions.DefaultMaxAttempts, Receiver.Attempts);
+        Assert.Empty(Receiver.Received);
         Assert.Equal(2, exporter.DroppedCount);
     }
 
@@ -320,65 +308,65 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
             headers.Add(("Retry-After", retryAfter));
         }
 
-        _receiver.ThenRespond(429, headers.ToArray());
+        Receiver.ThenRespond(429, headers.ToArray());
         using var exporter = NewExporter();
 
         // Act & Assert: the 429 itself is not retried...
         await exporter.ExportAsync(Batch("limited"), CancellationToken.None);
-        Assert.Equal(1, _receiver.Attempts);
+        Assert.Equal(1, Receiver.Attempts);
         Assert.Equal(Start.AddSeconds(seconds), exporter.RateLimitedUntil);
 
         // ...nothing is sent while the limit lasts...
         await exporter.ExportAsync(Batch("held 1", "held 2"), CancellationToken.None);
-        _clock.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
         await exporter.ExportAsync(Batch("held 3"), CancellationToken.None);
-        Assert.True(_receiver.Attempts == 1, form);
+        Assert.True(Receiver.Attempts == 1, form);
         Assert.Equal(4, exporter.DroppedCount);
 
         // ...and the next one after it goes out, and recovery is logged once.
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
         await exporter.ExportAsync(Batch("after"), CancellationToken.None);
-        Assert.Equal(["limited", "after"], _receiver.Received.Select(r => r.Transaction));
-        Assert.Equal(1, _logs.Count(3002));
-        Assert.Equal(1, _logs.Count(3003));
+        Assert.Equal(["limited", "after"], Receiver.Received.Select(r => r.Transaction));
+        Assert.Equal(1, Logs.Count(3002));
+        Assert.Equal(1, Logs.Count(3003));
         Assert.Equal(SentryTransportState.Healthy, exporter.State);
     }
 
     [Fact]
     public async Task RateLimitForOtherCategoriesOnly_TransactionsKeepFlowing()
     {
-        _receiver.ThenRespond(429, ("X-Sentry-Rate-Limits", "60:error;attachment:key"));
+        Receiver.ThenRespond(429, ("X-Sentry-Rate-Limits", "60:error;attachment:key"));
         using var exporter = NewExporter();
 
         await exporter.ExportAsync(Batch("dropped by the server", "next"), CancellationToken.None);
 
-        Assert.Equal(["dropped by the server", "next"], _receiver.Received.Select(r => r.Transaction));
+        Assert.Equal(["dropped by the server", "next"], Receiver.Received.Select(r => r.Transaction));
         Assert.Equal(1, exporter.DeliveredCount);
     }
 
     [Fact]
     public async Task RateLimitHeaderOnA200_IsHonouredForTheNextOnes()
     {
-        _receiver.ThenRespond(200, ("X-Sentry-Rate-Limits", "30:transaction:key"));
+        Receiver.ThenRespond(200, ("X-Sentry-Rate-Limits", "30:transaction:key"));
         using var exporter = NewExporter();
 
         await exporter.ExportAsync(Batch("accepted", "held"), CancellationToken.None);
-        _clock.Advance(TimeSpan.FromSeconds(30));
+        Clock.Advance(TimeSpan.FromSeconds(30));
         await exporter.ExportAsync(Batch("later"), CancellationToken.None);
 
-        Assert.Equal(["accepted", "later"], _receiver.Received.Select(r => r.Transaction));
+        Assert.Equal(["accepted", "later"], Receiver.Received.Select(r => r.Transaction));
         Assert.Equal(1, exporter.DroppedCount);
     }
 
     [Fact]
     public async Task RetryAfterOnA503_StopsRetryingAndHoldsTheNextOnes()
     {
-        _receiver.ThenRespond(503, ("Retry-After", "20"));
+        Receiver.ThenRespond(503, ("Retry-After", "20"));
         using var exporter = NewExporter();
 
         await exporter.ExportAsync(Batch("a", "b"), CancellationToken.None);
 
-        Assert.Equal(1, _receiver.Attempts);
+        Assert.Equal(1, Receiver.Attempts);
         Assert.Equal(2, exporter.DroppedCount);
         Assert.Equal(Start.AddSeconds(20), exporter.RateLimitedUntil);
     }
@@ -386,12 +374,12 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
     [Fact]
     public async Task CancelledWhileTheReceiverHangs_ReturnsWithoutThrowingAndDrops()
     {
-        _receiver.ThenHang();
+        Receiver.ThenHang();
         using var exporter = NewExporter();
         using var cancellation = new CancellationTokenSource();
 
         var export = exporter.ExportAsync(Batch("a", "b"), cancellation.Token);
-        for (var waited = 0; _receiver.Attempts == 0; waited++)
+        for (var waited = 0; Receiver.Attempts == 0; waited++)
         {
             Assert.True(waited < 3000, "the request never reached the receiver");
             await Task.Delay(10);
@@ -401,6 +389,6 @@ public sealed class SentryExporterFaultTests : IAsyncLifetime
         await export;
 
         Assert.Equal(2, exporter.DroppedCount);
-        Assert.Equal(1, _logs.Count(3008));
+        Assert.Equal(1, Logs.Count(3008));
     }
 }
