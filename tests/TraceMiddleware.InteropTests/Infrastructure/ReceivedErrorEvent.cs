@@ -10,8 +10,7 @@ public sealed class ReceivedErrorEvent
         Envelope = envelope;
         Payload = payload;
         Transaction = Text(payload, "transaction");
-        var trace = payload.TryGetProperty("contexts", out var contexts) && contexts.TryGetProperty("trace", out var t) ? t : default;
-        Trace = trace.ValueKind == JsonValueKind.Object ? ReceivedSpan.From(trace, null) : new ReceivedSpan(null, null, null, null, null);
+        Trace = ReceivedSpan.FromTraceContext(payload, null);
         var exception = payload.TryGetProperty("exception", out var e) && e.TryGetProperty("values", out var values)
             && values.ValueKind == JsonValueKind.Array && values.GetArrayLength() > 0
                 ? values[values.GetArrayLength() - 1]

@@ -10,8 +10,7 @@ public sealed class ReceivedTransaction
         Envelope = envelope;
         Payload = payload;
         Name = payload.TryGetProperty("transaction", out var name) ? name.GetString() : null;
-        var trace = payload.TryGetProperty("contexts", out var contexts) && contexts.TryGetProperty("trace", out var t) ? t : default;
-        Root = trace.ValueKind == JsonValueKind.Object ? ReceivedSpan.From(trace, Name) : new ReceivedSpan(null, null, null, null, Name);
+        Root = ReceivedSpan.FromTraceContext(payload, Name);
         Spans = payload.TryGetProperty("spans", out var spans) && spans.ValueKind == JsonValueKind.Array
             ? spans.EnumerateArray().Select(s => ReceivedSpan.From(s, null)).ToList()
             : [];
