@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Shop;
 using TraceMiddleware.InteropTests.Infrastructure;
 
 namespace TraceMiddleware.InteropTests;
@@ -19,14 +20,7 @@ public sealed class SpotlightWholeTraceTests
         await using var shop = await ShopUnderTest.StartAsync((key, project) => $"http://{key}@127.0.0.1:{spotlight.Port}/{project}");
 
         // Act
-        string traceId;
-        await using (var browser = await BrowserSession.OpenAsync(shop.Links.Storefront!))
-        {
-            traceId = browser.MetaSentryTrace![..32];
-            await spotlight.TailTraceAsync(traceId, seen => seen.Any(t => Op(t) == "pageload"), Waits.Peer);
-            var (state, text) = await browser.PlaceOrderAsync();
-            Assert.True(state == "done", $"the page shows '{text}'.\nbrowser:\n{browser.Diagnostics}");
-        }
+        var traceId = await PlaceOrderAsync(shop, spotlight);
 
         var transactions = await spotlight.TailTraceAsync(traceId, HasEveryPart, Waits.Peer + Waits.Peer);
 
@@ -49,14 +43,7 @@ public sealed class SpotlightWholeTraceTests
         await using var shop = await ShopUnderTest.StartDevelopmentAsync(logs, new() { ["Tracing:Spotlight"] = $"http://localhost:{spotlight.Port}/stream" });
 
         // Act
-        string traceId;
-        await using (var browser = await BrowserSession.OpenAsync(shop.Links.Storefront!))
-        {
-            traceId = browser.MetaSentryTrace![..32];
-            await spotlight.TailTraceAsync(traceId, seen => seen.Any(t => Op(t) == "pageload"), Waits.Peer);
-            var (state, text) = await browser.PlaceOrderAsync();
-            Assert.True(state == "done", $"the page shows '{text}'.\nbrowser:\n{browser.Diagnostics}");
-        }
+        var traceId = await PlaceOrderAsync(shop, spotlight);
 
         var transactions = await spotlight.TailTraceAsync(traceId, seen => HasEveryPart(seen) && seen.Any(t => Op(t) == "ui.action"), Waits.Peer + Waits.Peer);
 
@@ -68,6 +55,17 @@ public sealed class SpotlightWholeTraceTests
 
         Assert.Equal("process_order", Name(Assert.Single(transactions, t => Op(t) == "ui.action")));
         Assert.Single(transactions, t => Op(t) == "pageload");
+    }
+
+    /// <summary>Opens the storefront, waits until Spotlight has its pageload, places an order; returns the trace id.</summary>
+    private static async Task<string> PlaceOrderAsync(ShopServices shop, SpotlightProcess spotlight)
+    {
+        await using var browser = await BrowserSession.OpenAsync(shop.Links.Storefront!);
+        var traceId = browser.MetaSentryTrace![..32];
+        await spotlight.TailTraceAsync(traceId, seen => seen.Any(t => Op(t) == "pageload"), Waits.Peer);
+        var (state, text) = await browser.PlaceOrderAsync();
+        Assert.True(state == "done", $"the page shows '{text}'.\nbrowser:\n{browser.Diagnostics}");
+        return traceId;
     }
 
     private static bool HasEveryPart(IReadOnlyList<JsonElement> seen) =>
